@@ -1,0 +1,1 @@
+"""JSON endpoints, only where a client needs them (health, live polling)."""

@@ -1,0 +1,1 @@
+"""API payload validation (none yet)."""

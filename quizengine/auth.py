@@ -1,0 +1,61 @@
+"""Who is asking: the participant session (personal link) and the organizer (Flask-Login)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import g, request, session
+from flask_login import current_user
+
+from checkpoints.timeutil import utc_now
+from quizengine.extensions import db, login
+from quizengine.models import Organizer, Participant
+
+SESSION_PARTICIPANT = "participant_id"
+SESSION_UNTIL = "participant_until"
+
+
+@login.user_loader
+def load_organizer(user_id: str) -> Organizer | None:
+    kind, _, raw = user_id.partition(":")
+    if kind != "organizer" or not raw.isdigit():
+        return None
+    return db.session.get(Organizer, int(raw))
+
+
+def log_in_participant(participant: Participant, until: datetime) -> None:
+    """Start a participant session that lasts until ``until`` (the end of the event day)."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_PARTICIPANT] = participant.id
+    session[SESSION_UNTIL] = until.timestamp()
+    g.pop("participant", None)
+
+
+def log_out_participant() -> None:
+    session.pop(SESSION_PARTICIPANT, None)
+    session.pop(SESSION_UNTIL, None)
+    g.pop("participant", None)
+
+
+def current_participant() -> Participant | None:
+    """The logged-in participant of this request, or None (also once the session expired)."""
+    if "participant" in g:
+        return g.participant
+    participant = None
+    pid = session.get(SESSION_PARTICIPANT)
+    until = session.get(SESSION_UNTIL)
+    if isinstance(pid, int) and isinstance(until, int | float) and utc_now().timestamp() < until:
+        participant = db.session.get(Participant, pid)
+    g.participant = participant
+    return participant
+
+
+def rate_limit_key() -> str:
+    """Participant, then organizer, then the client address (only for anonymous requests)."""
+    participant = current_participant()
+    if participant is not None:
+        return f"participant:{participant.id}"
+    if current_user.is_authenticated:
+        return current_user.get_id()
+    return f"ip:{request.remote_addr}"

@@ -1,0 +1,1 @@
+"""Leaderboards: participant view, organizer view, projector page."""

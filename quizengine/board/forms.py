@@ -1,0 +1,1 @@
+"""Leaderboard forms (none yet)."""

@@ -1,0 +1,124 @@
+"""What participants do: check-ins at checkpoints and attempts at tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from checkpoints.timeutil import utc_now
+from quizengine.extensions import db
+from quizengine.models.types import JSONType, UTCDateTime
+
+if TYPE_CHECKING:
+    from quizengine.models.event import Participant, Team
+    from quizengine.models.place import Checkpoint, Task
+    from quizengine.models.review import Submission
+
+
+class CheckIn(db.Model):
+    """Every try to check in, accepted or not, with the evidence the verdict was made from.
+
+    A manual check-in by an organizer has ``manual_by_id`` and a ``reason`` and may name only
+    a team.
+    """
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        CheckConstraint("participant_id IS NOT NULL OR team_id IS NOT NULL", name="who"),
+        CheckConstraint("manual_by_id IS NULL OR reason <> ''", name="manual_reason"),
+        Index("ix_checkin_event_created", "event_id", "created_at"),
+        Index("ix_checkin_participant_created", "participant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    checkpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("checkpoint.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE")
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    accuracy_m: Mapped[float | None]
+    fix_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    distance_m: Mapped[float | None]
+    verdict: Mapped[str] = mapped_column(String(24))
+    accepted: Mapped[bool] = mapped_column(default=False)
+    flags: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    flag_decision: Mapped[str | None] = mapped_column(String(16))  # None | cleared | upheld
+    manual_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizer.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    checkpoint: Mapped[Checkpoint] = relationship()
+    participant: Mapped[Participant | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+
+class AttemptStatus(StrEnum):
+    RUNNING = "running"  # started, clock ticking, no answer yet
+    ANSWERED = "answered"  # a question answered in time (correct or not)
+    LATE = "late"  # a question answered after its deadline: 0 points
+    SUBMITTED = "submitted"  # a creative task with at least one submission
+
+
+def owner_key(team_id: int | None, participant_id: int, team_mode: bool) -> str:
+    """The attempt's owner: the team in team mode, the participant in individual mode."""
+    if team_mode:
+        if team_id is None:
+            raise ValueError("a participant without a team cannot play in team mode")
+        return f"team:{team_id}"
+    return f"participant:{participant_id}"
+
+
+class Attempt(db.Model):
+    """One run at one task by its owner. ``owner`` is NOT NULL and unique per task, so the
+    database itself refuses a second attempt per team (team mode) or participant (individual).
+    """
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        UniqueConstraint("task_id", "owner"),
+        CheckConstraint("deadline > started_at", name="deadline"),
+        CheckConstraint("points >= 0", name="points"),
+        CheckConstraint("status IN ('running', 'answered', 'late', 'submitted')", name="status"),
+        Index("ix_attempt_event_team", "event_id", "team_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    owner: Mapped[str] = mapped_column(String(40))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default=AttemptStatus.RUNNING.value)
+    answer: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    answer_key: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    correct: Mapped[bool | None]
+    points: Mapped[int] = mapped_column(default=0)
+
+    task: Mapped[Task] = relationship()
+    team: Mapped[Team | None] = relationship()
+    participant: Mapped[Participant] = relationship(foreign_keys=[participant_id])
+    answered_by: Mapped[Participant | None] = relationship(foreign_keys=[answered_by_id])
+    submissions: Mapped[list[Submission]] = relationship(
+        back_populates="attempt", order_by="Submission.id"
+    )

@@ -1,0 +1,1 @@
+"""Organizer pages: authoring, printing, live dashboard, reviews, corrections, exports."""

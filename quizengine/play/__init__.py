@@ -1,0 +1,1 @@
+"""Participant pages: log-in, home, checkpoint scan, check-in, tasks."""

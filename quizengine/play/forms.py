@@ -1,0 +1,1 @@
+"""Participant forms (Flask-WTF)."""
