@@ -85,4 +85,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     register_web(app)
+
+    from quizengine.limits import apply_limits
+
+    apply_limits(app)
     return app

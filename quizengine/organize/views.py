@@ -49,3 +49,12 @@ def events() -> str:
         .order_by(Event.starts_at.desc())
     ).all()
     return render_template("organize/events.html", rows=rows)
+
+
+# The other organizer pages register their routes on ``bp`` when imported.
+from quizengine.organize import (  # noqa: E402
+    correction_views,  # noqa: F401
+    live_views,  # noqa: F401
+    report_views,  # noqa: F401
+    review_views,  # noqa: F401
+)
