@@ -24,22 +24,27 @@ def database_url(raw: str | None, instance: Path) -> str:
 def secret_key(instance: Path) -> str:
     """The SECRET_KEY from the environment, else one generated once and kept in the instance.
 
-    Creation is atomic (O_EXCL), so several gunicorn workers starting together agree on one key.
+    The key file appears atomically (written aside, then hard-linked into place), so several
+    gunicorn workers starting together agree on one key and never read a half-written file.
     """
     env = os.environ.get("SECRET_KEY")
     if env:
         return env
     path = instance / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text().strip()
-        if key:
-            return key
-        raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY") from None
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    if not path.exists():
+        aside = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            aside.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
     return key
 
 
