@@ -1,0 +1,149 @@
+"""Attempts at tasks: start the clock once (race-safe), answer once (idempotent), score."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from checkpoints.scoring import question_points
+from quizengine import kinds
+from quizengine.extensions import db
+from quizengine.models import Attempt, AttemptStatus, Mode, Participant, Task, owner_key
+from quizengine.services.checkins import Refused, has_access, open_problem
+
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    attempt: Attempt
+    status: str  # answered | late
+    correct: bool
+    points: int
+    replay: bool = False  # the same key and answer again: this is the first result
+    already_answered: bool = False  # answered before under another key: the first result
+
+
+def owner_of(participant: Participant) -> str:
+    """The attempt owner for this participant: the team in team mode, else the participant."""
+    team_mode = participant.event.mode == Mode.TEAM
+    if team_mode and participant.team_id is None:
+        raise Refused(_("You are not in a team; ask the organizers."), 403)
+    return owner_key(participant.team_id, participant.id, team_mode)
+
+
+def find(participant: Participant, task: Task, *, lock: bool = False) -> Attempt | None:
+    """The attempt of this participant's owner (team or self) at ``task``, if it exists."""
+    q = select(Attempt).where(Attempt.task_id == task.id, Attempt.owner == owner_of(participant))
+    if lock:
+        q = q.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(q)
+
+
+def check_task(participant: Participant, task: Task) -> None:
+    if task.event_id != participant.event_id:
+        raise Refused(_("Unknown task."), 404)
+
+
+def may_start(participant: Participant, task: Task, now: datetime) -> str | None:
+    """Why this task cannot be started now, or None."""
+    problem = open_problem(participant.event, task.checkpoint, now)
+    if problem:
+        return problem
+    if task.checkpoint is not None and not has_access(participant, task.checkpoint):
+        return _("Check in at %(name)s first.", name=task.checkpoint.name)
+    return None
+
+
+def start(participant: Participant, task: Task, *, now: datetime) -> Attempt:
+    """Fix started_at and the deadline on the server. Idempotent: an existing attempt of the
+    owner (the team in team mode: the first member to start holds it) is returned unchanged,
+    also when two phones start at the same moment (the unique (task, owner) decides)."""
+    check_task(participant, task)
+    existing = find(participant, task)
+    if existing is not None:
+        return existing
+    problem = may_start(participant, task, now)
+    if problem:
+        raise Refused(problem)
+    attempt = Attempt(
+        event_id=task.event_id,
+        task_id=task.id,
+        owner=owner_of(participant),
+        team_id=participant.team_id if participant.event.mode == Mode.TEAM else None,
+        participant_id=participant.id,
+        started_at=now,
+        deadline=now + timedelta(seconds=task.time_limit_s),
+        status=AttemptStatus.RUNNING.value,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        existing = find(participant, task)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def _first(attempt: Attempt, *, replay: bool = False, already: bool = False) -> AnswerOutcome:
+    return AnswerOutcome(
+        attempt, attempt.status, bool(attempt.correct), attempt.points, replay, already
+    )
+
+
+def answer(
+    participant: Participant, task: Task, raw: str, key: str, *, now: datetime
+) -> AnswerOutcome:
+    """Answer a running question once. The attempt row is locked (FOR UPDATE on PostgreSQL,
+    the immediate write transaction on SQLite), so concurrent answers are serialized.
+
+    Same key and answer again -> the first result (replay); same key with another answer ->
+    Refused 409; another key after an answer -> the first result (already_answered). Points come
+    from server times only; after the deadline the answer is stored as late with 0 points.
+    Raises kinds.AnswerInvalid for an answer that cannot be read (nothing stored)."""
+    check_task(participant, task)
+    kind = kinds.get(task.kind)
+    if not kind.auto_scored:
+        raise Refused(_("This task takes a submission, not an answer."), 400)
+    if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+        raise Refused(_("The form was incomplete; reload the page and try again."), 400)
+    parsed = kind.parse(task, raw)
+    attempt = find(participant, task, lock=True)
+    if attempt is None:
+        raise Refused(_("Start the task first."), 409)
+    if attempt.answer_key is not None:
+        if attempt.answer_key == key:
+            if attempt.answer != parsed:
+                raise Refused(
+                    _("This answer was already sent with a different text; it was not changed."),
+                    409,
+                )
+            return _first(attempt, replay=True)
+        return _first(attempt, already=True)
+    problem = open_problem(participant.event, task.checkpoint, now)
+    if problem:
+        raise Refused(problem)
+    late = now > attempt.deadline
+    correct = kind.is_correct(task, parsed)
+    elapsed = (now - attempt.started_at).total_seconds()
+    points = 0
+    if not late:
+        points = question_points(
+            task.points, participant.event.speed_weight, elapsed, task.time_limit_s, correct
+        )
+    attempt.answer = parsed
+    attempt.answer_key = key
+    attempt.answered_at = now
+    attempt.answered_by_id = participant.id
+    attempt.correct = correct
+    attempt.points = points
+    attempt.status = (AttemptStatus.LATE if late else AttemptStatus.ANSWERED).value
+    db.session.flush()
+    return _first(attempt)

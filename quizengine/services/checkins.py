@@ -1,0 +1,207 @@
+"""Check-ins: decide whether a phone is on site, store every try, and who may see a place's tasks.
+
+Also the shared "is it open now?" rules (event window, checkpoint opening hours) that starting,
+answering and submitting obey too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from checkpoints.flags import PastFix, position_flags
+from checkpoints.geofence import Fix, Place, Verdict, decide
+from checkpoints.timeutil import format_local, local_to_utc, to_local
+from quizengine.extensions import db
+from quizengine.models import CheckIn, Checkpoint, Event, Mode, Participant, Status
+
+PAST_FIXES = 20  # how many earlier positions feed the faked-position flags
+
+
+class Refused(Exception):
+    """An action the rules do not allow now; ``message`` is for the participant, ``status`` the
+    HTTP code the page gets (400 bad input, 403 not allowed, 404 unknown, 409 conflict)."""
+
+    def __init__(self, message: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    checkin: CheckIn
+    accepted: bool
+    verdict: str
+    message: str
+    distance_m: float
+    direction: str  # compass point N NE E ... towards the checkpoint
+
+
+def _when(event: Event, moment: datetime, now: datetime) -> str:
+    """A moment in the event's zone: "07:00 WIB", with the date when it is not today."""
+    same_day = to_local(moment, event.timezone).date() == to_local(now, event.timezone).date()
+    return format_local(moment, event.timezone, "%H:%M" if same_day else "%d.%m. %H:%M")
+
+
+def window_problem(event: Event, now: datetime) -> str | None:
+    """Why nothing can be done in this event now, or None while it is open."""
+    if event.status == Status.CLOSED or now >= event.ends_at:
+        return _("The event is over (it ended at %(when)s).", when=_when(event, event.ends_at, now))
+    if event.status != Status.LIVE:
+        return _("The event has not been opened yet.")
+    if now < event.starts_at:
+        return _("The event starts at %(when)s.", when=_when(event, event.starts_at, now))
+    return None
+
+
+def hours_problem(checkpoint: Checkpoint, now: datetime) -> str | None:
+    """Why this checkpoint is closed now (opening hours, event's local time), or None."""
+    event = checkpoint.event
+    local = to_local(now, event.timezone)
+    day = local.replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    if checkpoint.opens is not None and local.time() < checkpoint.opens:
+        opens = local_to_utc(
+            day + timedelta(hours=checkpoint.opens.hour, minutes=checkpoint.opens.minute),
+            event.timezone,
+        )
+        return _("This checkpoint opens at %(when)s.", when=_when(event, opens, now))
+    if checkpoint.closes is not None and local.time() >= checkpoint.closes:
+        closes = local_to_utc(
+            day + timedelta(hours=checkpoint.closes.hour, minutes=checkpoint.closes.minute),
+            event.timezone,
+        )
+        return _("This checkpoint closed at %(when)s for today.", when=_when(event, closes, now))
+    return None
+
+
+def open_problem(event: Event, checkpoint: Checkpoint | None, now: datetime) -> str | None:
+    """The event window first, then the checkpoint's hours (None for location-free tasks)."""
+    return window_problem(event, now) or (
+        hours_problem(checkpoint, now) if checkpoint is not None else None
+    )
+
+
+def compass_name(point: str) -> str:
+    names = {
+        "N": _("north"),
+        "NE": _("north-east"),
+        "E": _("east"),
+        "SE": _("south-east"),
+        "S": _("south"),
+        "SW": _("south-west"),
+        "W": _("west"),
+        "NW": _("north-west"),
+    }
+    return names.get(point, point)
+
+
+def format_distance(metres: float) -> str:
+    return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
+
+
+def _previous_fixes(participant: Participant) -> list[PastFix]:
+    rows = db.session.execute(
+        select(CheckIn.lat, CheckIn.lon, CheckIn.created_at, Checkpoint.name)
+        .join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
+        .where(
+            CheckIn.participant_id == participant.id,
+            CheckIn.lat.is_not(None),
+            CheckIn.lon.is_not(None),
+        )
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(PAST_FIXES)
+    ).all()
+    return [PastFix(lat, lon, at, name) for lat, lon, at, name in rows]
+
+
+def _message(
+    verdict: Verdict, checkpoint: Checkpoint, distance: float, accuracy: float, direction: str
+) -> str:
+    if verdict == Verdict.ON_SITE:
+        return _("You are at %(name)s. Its tasks are open.", name=checkpoint.name)
+    if verdict == Verdict.INACCURATE:
+        return _(
+            "Your GPS is ±%(accuracy)s: step outside, wait a moment, try again.",
+            accuracy=format_distance(accuracy),
+        )
+    return _(
+        "You are %(distance)s away (%(direction)s). Walk closer and try again.",
+        distance=format_distance(distance),
+        direction=compass_name(direction),
+    )
+
+
+def check_in(
+    participant: Participant, checkpoint: Checkpoint, fix: Fix, *, now: datetime
+) -> CheckInResult:
+    """Decide a check-in and store it (every try, with distance, verdict and flags).
+
+    Raises Refused (nothing stored) for a checkpoint of another event or outside the event
+    window / the checkpoint's opening hours; GeoError for a fix that is no position."""
+    event = participant.event
+    if checkpoint.event_id != event.id:
+        raise Refused(_("Unknown checkpoint."), 404)
+    problem = open_problem(event, checkpoint, now)
+    if problem:
+        raise Refused(problem)
+    place = Place(checkpoint.lat, checkpoint.lon, checkpoint.effective_radius_m)
+    decision = decide(fix, place, event.accuracy_cap_m)
+    flags = position_flags(
+        fix, now, place, _previous_fixes(participant), max_speed_kmh=event.max_speed_kmh
+    )
+    accepted = decision.verdict == Verdict.ON_SITE
+    checkin = CheckIn(
+        event_id=event.id,
+        checkpoint_id=checkpoint.id,
+        participant_id=participant.id,
+        team_id=participant.team_id,
+        created_at=now,
+        lat=fix.lat,
+        lon=fix.lon,
+        accuracy_m=fix.accuracy_m,
+        fix_at=fix.taken_at,
+        distance_m=decision.distance_m,
+        verdict=decision.verdict.value,
+        accepted=accepted,
+        flags=[{"code": f.code, "detail": f.detail} for f in flags],
+    )
+    db.session.add(checkin)
+    db.session.flush()
+    message = _message(
+        decision.verdict, checkpoint, decision.distance_m, fix.accuracy_m, decision.compass
+    )
+    return CheckInResult(
+        checkin, accepted, decision.verdict.value, message, decision.distance_m, decision.compass
+    )
+
+
+def has_access(participant: Participant, checkpoint: Checkpoint) -> bool:
+    """An accepted check-in at ``checkpoint`` by this participant or, in team mode, by any
+    member of the team or an organizer's manual check-in of the team."""
+    who = [CheckIn.participant_id == participant.id]
+    if participant.event.mode == Mode.TEAM and participant.team_id is not None:
+        who.append(CheckIn.team_id == participant.team_id)
+    found = db.session.scalar(
+        select(CheckIn.id)
+        .where(CheckIn.checkpoint_id == checkpoint.id, CheckIn.accepted.is_(True), or_(*who))
+        .limit(1)
+    )
+    return found is not None
+
+
+def visited_ids(participant: Participant) -> set[int]:
+    """Ids of the checkpoints whose tasks this participant (or team) has unlocked."""
+    who = [CheckIn.participant_id == participant.id]
+    if participant.event.mode == Mode.TEAM and participant.team_id is not None:
+        who.append(CheckIn.team_id == participant.team_id)
+    return set(
+        db.session.scalars(
+            select(CheckIn.checkpoint_id)
+            .where(CheckIn.event_id == participant.event_id, CheckIn.accepted.is_(True), or_(*who))
+            .distinct()
+        )
+    )
