@@ -1,14 +1,335 @@
-"""Organizer forms (Flask-WTF)."""
+"""Organizer forms (Flask-WTF): log-in, event settings, teams, participants, checkpoints, tasks,
+roles, event-file import; and reading positions out of pasted map links."""
 
 from __future__ import annotations
 
+import math
+import re
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length, Regexp
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    Field,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from checkpoints.timeutil import zone
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an e-mail address.")
+LOCAL = "%Y-%m-%dT%H:%M"
+
+# --------------------------------------------------------------------------------------------
+# Positions from map links
+
+_NUM = r"[-+]?\d{1,3}(?:\.\d+)?"
+_PAIR = re.compile(rf"^\s*({_NUM})\s*,\s*({_NUM})\s*$")
+_AT = re.compile(rf"@({_NUM}),({_NUM})(?:,|$|/|z)")
+_PLACE_PIN = re.compile(rf"!3d({_NUM})!4d({_NUM})")
+_OSM_MAP = re.compile(rf"map=\d+(?:\.\d+)?/({_NUM})/({_NUM})")
+_GEO = re.compile(rf"^geo:({_NUM}),({_NUM})(?:,{_NUM})?(?:[;?].*)?$", re.IGNORECASE)
+_SHORT_HOSTS = ("goo.gl", "maps.app.goo.gl", "g.co", "osm.org")
+
+
+def _checked(lat: str, lon: str) -> tuple[float, float]:
+    la, lo = float(lat), float(lon)
+    if not -90 <= la <= 90:
+        raise ValueError(f"latitude {lat} is outside -90..90")
+    if not -180 <= lo <= 180:
+        raise ValueError(f"longitude {lon} is outside -180..180")
+    return la, lo
+
+
+def _pair(text: str | None) -> tuple[float, float] | None:
+    match = _PAIR.match(unquote(text or "").replace("+", " "))
+    return _checked(match[1], match[2]) if match else None
+
+
+def parse_position(text: str) -> tuple[float, float]:
+    """(lat, lon) from "lat, lon", a geo: URI, a Google Maps link (@lat,lon, ?q=lat,lon,
+    query=, ll=, /place/.../@..., the place pin !3d..!4d..) or an OpenStreetMap link (mlat/mlon,
+    #map=zoom/lat/lon). Raises ValueError saying what to paste instead."""
+    text = text.strip()
+    if plain := _pair(text):
+        return plain
+    if match := _GEO.match(text):
+        if (match[1], match[2]) in (("0", "0"), ("0.0", "0.0")):
+            query = parse_qs(urlsplit(text).query or text.partition("?")[2]).get("q", [""])[0]
+            if pin := _pair(query.split("(")[0]):
+                return pin
+        return _checked(match[1], match[2])
+    url = urlsplit(text)
+    host = (url.hostname or "").lower()
+    if url.scheme not in ("http", "https") or not host:
+        raise ValueError("paste a map link (Google Maps, OpenStreetMap, geo:) or 'lat, lon'")
+    if host in _SHORT_HOSTS:
+        raise ValueError(
+            "this is a short link: open it in the browser first and paste the long address "
+            "(with the coordinates) from the address bar"
+        )
+    query = parse_qs(url.query)
+    if "google." in host or host.startswith("google"):
+        if pin := _PLACE_PIN.search(text):  # the place itself, more exact than the view
+            return _checked(pin[1], pin[2])
+        for name in ("q", "query", "ll", "center", "destination"):
+            if name in query and (found := _pair(query[name][0])):
+                return found
+        if at := _AT.search(unquote(url.path)):
+            return _checked(at[1], at[2])
+    elif "openstreetmap." in host:
+        if "mlat" in query and "mlon" in query:
+            return _checked(query["mlat"][0], query["mlon"][0])
+        if found := _OSM_MAP.search(url.fragment) or _OSM_MAP.search(url.query):
+            return _checked(found[1], found[2])
+    raise ValueError(
+        "no coordinates found in this link: in Google Maps use the address with @lat,lon or "
+        "?q=lat,lon, in OpenStreetMap one with #map=zoom/lat/lon, or type 'lat, lon'"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Validators
+
+
+def finite(form: FlaskForm, field: Field) -> None:
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Enter a number."))
+
+
+def iana_zone(form: FlaskForm, field: Field) -> None:
+    try:
+        zone((field.data or "").strip())
+    except ValueError:
+        raise ValidationError(
+            _l("Unknown time zone: use an IANA name such as Asia/Jakarta.")
+        ) from None
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# --------------------------------------------------------------------------------------------
+# Forms
 
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), EMAIL, Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (delete, new link): only the CSRF token."""
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    timezone = StringField(
+        _l("Time zone (IANA)"),
+        default="Asia/Jakarta",
+        validators=[DataRequired(), Length(max=64), iana_zone],
+    )
+    starts = DateTimeLocalField(
+        _l("Starts (local time)"), format=LOCAL, validators=[InputRequired()]
+    )
+    ends = DateTimeLocalField(_l("Ends (local time)"), format=LOCAL, validators=[InputRequired()])
+    freeze = DateTimeLocalField(
+        _l("Leaderboard freeze (optional)"), format=LOCAL, validators=[Optional()]
+    )
+    language = SelectField(_l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    mode = SelectField(
+        _l("Mode"), choices=[("team", _l("teams")), ("individual", _l("individual"))]
+    )
+    radius_m = FloatField(
+        _l("Default radius (m)"),
+        default=50,
+        validators=[InputRequired(), finite, NumberRange(min=1, max=50000)],
+    )
+    speed_weight = FloatField(
+        _l("Speed weight (0-1)"),
+        default=0.5,
+        validators=[InputRequired(), finite, NumberRange(min=0, max=1)],
+    )
+    accuracy_cap_m = FloatField(
+        _l("GPS accuracy cap (m)"),
+        default=100,
+        validators=[InputRequired(), finite, NumberRange(min=1, max=5000)],
+    )
+    team_code_login = BooleanField(_l("Allow log-in with team code and name"))
+    blind_judging = BooleanField(_l("Blind judging (hide team names from judges)"))
+    review_policy = SelectField(
+        _l("Several judges: score is the"),
+        choices=[("mean", _l("mean")), ("last", _l("last review"))],
+    )
+    status = SelectField(
+        _l("Status"),
+        default="draft",
+        choices=[("draft", _l("draft")), ("live", _l("live")), ("closed", _l("closed"))],
+    )
+
+    def validate_ends(self, field: Field) -> None:
+        if self.starts.data and field.data and field.data <= self.starts.data:
+            raise ValidationError(_l("The event must end after it starts."))
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = {name: self[name].data for name in (
+            "title", "timezone", "starts", "ends", "freeze", "language", "mode", "radius_m",
+            "speed_weight", "accuracy_cap_m", "team_code_login", "blind_judging",
+            "review_policy", "status")}  # fmt: skip
+        data["title"], data["timezone"] = data["title"].strip(), data["timezone"].strip()
+        return data
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=200)])
+
+
+class ParticipantForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    unit = StringField(_l("Unit or role"), validators=[Length(max=200)])
+    team = SelectField(_l("Team"), coerce=int, default=0)
+
+
+class ParticipantCsvForm(FlaskForm):
+    text = TextAreaField(
+        _l("Paste CSV (header name,team,unit)"), validators=[Length(max=2_000_000)]
+    )
+    file = FileField(_l("or upload a CSV file"))
+
+    def csv_text(self) -> str:
+        if self.file.data and getattr(self.file.data, "filename", ""):
+            raw = self.file.data.read(2_000_001)
+            try:
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                return raw.decode("cp1252", errors="replace")
+        return self.text.data or ""
+
+
+class CheckpointForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    instructions = TextAreaField(_l("Instructions"), validators=[Length(max=5000)])
+    map_link = StringField(_l("Map link or 'lat, lon'"), validators=[Length(max=2000)])
+    lat = FloatField(_l("Latitude"), validators=[Optional(), finite, NumberRange(-90, 90)])
+    lon = FloatField(_l("Longitude"), validators=[Optional(), finite, NumberRange(-180, 180)])
+    radius_m = FloatField(
+        _l("Radius (m, empty: the event's)"),
+        validators=[Optional(), finite, NumberRange(min=1, max=50000)],
+    )
+    opens = TimeField(_l("Opens (local)"), validators=[Optional()])
+    closes = TimeField(_l("Closes (local)"), validators=[Optional()])
+
+    def validate_map_link(self, field: Field) -> None:
+        if field.data and field.data.strip():
+            try:
+                self.lat.data, self.lon.data = parse_position(field.data)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from None
+        elif self.lat.data is None or self.lon.data is None:
+            raise ValidationError(
+                _l("Give the position: paste a map link or fill in both latitude and longitude.")
+            )
+
+    def validate_closes(self, field: Field) -> None:
+        if self.opens.data and field.data and field.data <= self.opens.data:
+            raise ValidationError(_l("The checkpoint must close after it opens."))
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {name: self[name].data for name in (
+            "name", "instructions", "lat", "lon", "radius_m", "opens", "closes")}  # fmt: skip
+
+
+KINDS = [
+    ("choice", _l("question: multiple choice")),
+    ("text", _l("question: text answer")),
+    ("number", _l("question: number")),
+    ("creative", _l("creative challenge")),
+]
+
+
+class TaskForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=KINDS)
+    checkpoint = SelectField(_l("Where"), coerce=int, default=0)
+    title = StringField(_l("Title (optional)"), validators=[Length(max=200)])
+    prompt = TextAreaField(
+        _l("Question or challenge"), validators=[DataRequired(), Length(max=5000)]
+    )
+    choices = TextAreaField(_l("Choices, one per line"), validators=[Length(max=12000)])
+    answer_text = StringField(_l("Correct choice"), validators=[Length(max=500)])
+    variants = TextAreaField(_l("Accepted answers, one per line"), validators=[Length(max=25000)])
+    number = FloatField(_l("Correct number"), validators=[Optional(), finite])
+    tolerance = FloatField(
+        _l("Tolerance (+/-)"), default=0, validators=[Optional(), finite, NumberRange(min=0)]
+    )
+    rubric = TextAreaField(_l("Rubric for judges"), validators=[Length(max=5000)])
+    submit = SelectField(
+        _l("Participants send"),
+        choices=[
+            ("photo_text", _l("photo and text")),
+            ("photo", _l("photo")),
+            ("text", _l("text")),
+        ],
+    )
+    time_limit_s = IntegerField(
+        _l("Time limit (seconds)"),
+        default=90,
+        validators=[InputRequired(), NumberRange(min=5, max=86400)],
+    )
+    points = IntegerField(
+        _l("Points"), default=100, validators=[InputRequired(), NumberRange(min=0, max=100000)]
+    )
+
+    def data_for_service(self, checkpoint: Any) -> dict[str, Any]:
+        data = {name: self[name].data for name in (
+            "kind", "title", "prompt", "rubric", "submit", "time_limit_s", "points", "number",
+            "tolerance")}  # fmt: skip
+        data["choices"] = lines(self.choices.data)
+        data["variants"] = lines(self.variants.data)
+        data["answer_text"] = (self.answer_text.data or "").strip()
+        data["checkpoint"] = checkpoint
+        return data
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Event file (YAML)"))
+    text = TextAreaField(_l("or paste it here"), validators=[Length(max=1_000_000)])
+
+    def raw(self) -> bytes:
+        if self.file.data and getattr(self.file.data, "filename", ""):
+            return self.file.data.read(1_000_001)
+        return (self.text.data or "").encode("utf-8")
+
+
+class RoleForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail of an existing organizer account"),
+        validators=[DataRequired(), EMAIL, Length(max=254)],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            ("organizer", _l("organizer")),
+            ("judge", _l("judge (reviews only)")),
+            ("owner", _l("owner")),
+        ],
+    )
