@@ -1,7 +1,115 @@
-"""Leaderboard views."""
+"""Leaderboard views: the board (teams and individuals), the projector page and its JSON.
+
+Who sees what: organizers with a role in the event see the live board; participants of the
+event, and the projector (whoever opens it), see the frozen board once ``event.freeze_at`` has
+passed. Anyone else gets 404, as if the event did not exist.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from checkpoints.timeutil import format_local, utc_now
+from quizengine.auth import current_participant
+from quizengine.extensions import db
+from quizengine.models import Event, EventRole, Task
+from quizengine.services.leaderboard import (
+    Standing,
+    board_until,
+    participant_standings,
+    team_standings,
+)
 
 bp = Blueprint("board", __name__, url_prefix="/board")
+
+
+def _event_for_viewer(slug: str) -> tuple[Event, bool]:
+    """The event and whether the viewer is one of its organizers; 404 for outsiders."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    if current_user.is_authenticated:
+        role = db.session.scalar(
+            select(EventRole.role).where(
+                EventRole.event_id == event.id, EventRole.organizer_id == current_user.id
+            )
+        )
+        if role is not None:
+            return event, True
+    participant = current_participant()
+    if participant is not None and participant.event_id == event.id:
+        return event, False
+    abort(404)
+
+
+def _board(event: Event, live: bool) -> dict[str, Any]:
+    now = utc_now()
+    until = board_until(event, now, live)
+    tasks_total = len(db.session.scalars(select(Task.id).where(Task.event_id == event.id)).all())
+    teams = team_standings(event, until) if event.mode == "team" else []
+    people = participant_standings(event, until)
+    return {
+        "event": event,
+        "teams": teams,
+        "people": people,
+        "tasks_total": tasks_total,
+        "frozen": until is not None,
+        "frozen_at": format_local(until, event.timezone) if until else None,
+        "freeze_pending": (
+            format_local(event.freeze_at, event.timezone)
+            if event.freeze_at is not None and until is None and now < event.freeze_at
+            else None
+        ),
+        "updated": format_local(now, event.timezone, "%H:%M:%S"),
+    }
+
+
+def _standing_json(s: Standing) -> dict[str, Any]:
+    return {
+        "rank": s.rank,
+        "name": s.name,
+        "team": s.team_name,
+        "points": s.points,
+        "tasks_done": s.tasks_done,
+    }
+
+
+@bp.get("/<slug>/")
+def board(slug: str) -> str:
+    event, organizer = _event_for_viewer(slug)
+    live = organizer and request.args.get("view") != "public"
+    me = current_participant()
+    return render_template(
+        "board/board.html",
+        organizer=organizer,
+        live=live,
+        me=me if me is not None and me.event_id == event.id else None,
+        **_board(event, live),
+    )
+
+
+@bp.get("/<slug>/projector")
+def projector(slug: str) -> str:
+    event, _ = _event_for_viewer(slug)
+    return render_template("board/projector.html", **_board(event, live=False))
+
+
+@bp.get("/<slug>/standings.json")
+def standings_json(slug: str) -> Response:
+    """The board as JSON for the projector's polling: always the public (frozen) view."""
+    event, _ = _event_for_viewer(slug)
+    data = _board(event, live=False)
+    return jsonify(
+        title=event.title,
+        frozen=data["frozen"],
+        frozen_at=data["frozen_at"],
+        updated=data["updated"],
+        tasks_total=data["tasks_total"],
+        teams=[_standing_json(s) for s in data["teams"]],
+        people=[_standing_json(s) for s in data["people"]],
+    )

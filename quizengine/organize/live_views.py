@@ -2,4 +2,92 @@
 
 from __future__ import annotations
 
-from quizengine.organize.views import bp  # noqa: F401
+from typing import Any
+
+from flask import abort, g, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from checkpoints.timeutil import format_local, utc_now
+from quizengine.models import Event, Role
+from quizengine.organize.access import event_view
+from quizengine.organize.correction_forms import FlagDecisionForm
+from quizengine.organize.views import bp
+from quizengine.services import live
+
+
+def _no_blind_judges(event: Event) -> None:
+    """The feed names who submitted what: hidden from the judges of a blind-judged event."""
+    if event.blind_judging and g.get("role") == Role.JUDGE.value:
+        abort(403, description="Judging is blind in this event: the live feed is hidden.")
+
+
+def _clock(event: Event) -> dict[str, Any]:
+    now = utc_now()
+    return {
+        "now": format_local(now, event.timezone, "%H:%M:%S"),
+        "starts": format_local(event.starts_at, event.timezone, "%d %b %H:%M"),
+        "ends": format_local(event.ends_at, event.timezone, "%d %b %H:%M"),
+        "open": event.is_open(now),
+        "remaining_s": max(0, int((event.ends_at - now).total_seconds())),
+    }
+
+
+def _grid_json(event: Event) -> dict[str, Any]:
+    checkpoints, rows = live.grid(event)
+    return {
+        "checkpoints": [{"id": cp.id, "name": cp.name, "code": cp.code} for cp in checkpoints],
+        "rows": [
+            {
+                "id": row.id,
+                "name": row.name,
+                "points": row.points,
+                "cells": [
+                    {
+                        "visited": row.cells[cp.id].visited,
+                        "done": row.cells[cp.id].tasks_done,
+                        "total": row.cells[cp.id].tasks_total,
+                        "points": row.cells[cp.id].points,
+                    }
+                    for cp in checkpoints
+                ],
+            }
+            for row in rows
+        ],
+    }
+
+
+@bp.get("/e/<slug>/live")
+@event_view(Role.JUDGE.value)
+def live_dashboard(event: Event) -> str:
+    _no_blind_judges(event)
+    checkpoints, rows = live.grid(event)
+    return render_template(
+        "organize/live.html",
+        event=event,
+        checkpoints=checkpoints,
+        rows=rows,
+        clock=_clock(event),
+        counts=live.counts(event),
+        flagged=live.flagged(event),
+        refused=live.refused(event),
+        flag_form=FlagDecisionForm(),
+        local=lambda dt: format_local(dt, event.timezone, "%H:%M:%S"),
+    )
+
+
+@bp.get("/e/<slug>/live.json")
+@event_view(Role.JUDGE.value)
+def live_poll(event: Event) -> Response:
+    """What changed since ``?after=<cursor>``: new feed items, the whole grid, the counts."""
+    _no_blind_judges(event)
+    try:
+        page = live.feed(event, request.args.get("after"))
+    except live.LiveError as exc:
+        abort(400, description=str(exc))
+    return jsonify(
+        clock=_clock(event),
+        counts=live.counts(event),
+        grid=_grid_json(event),
+        items=page["items"],
+        cursor=page["cursor"],
+    )

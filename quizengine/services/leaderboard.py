@@ -4,6 +4,9 @@ Nothing here is a stored counter: a team's score is the points of its question a
 the judged points of its approved creative submissions, plus its adjustments (a participant's
 adjustments count for their team too). Ties go to whoever reached the score first. With
 ``until`` (a leaderboard freeze) only what happened up to that moment counts.
+
+``scored_items`` is the one place that turns rows into points; the standings, the live grid and
+the reports all read it, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -40,68 +43,72 @@ class Standing:
     tasks_done: int
 
 
+@dataclass(frozen=True)
+class ScoredItem:
+    """Points from one source: a question attempt, a judged creative attempt, an adjustment."""
+
+    source: str  # "question" | "creative" | "adjustment"
+    team_id: int | None
+    participant_id: int | None
+    points: int
+    at: datetime
+    task_id: int | None = None
+    attempt_id: int | None = None
+
+
 @dataclass
 class _Tally:
     points: int = 0
     reached_at: datetime | None = None
     tasks_done: int = 0
 
-    def add(self, points: int, at: datetime | None, task_done: bool = False) -> None:
-        self.points += points
-        if task_done:
+    def add(self, item: ScoredItem) -> None:
+        self.points += item.points
+        if item.source != "adjustment":
             self.tasks_done += 1
-        if points and at is not None and (self.reached_at is None or at > self.reached_at):
-            self.reached_at = at
+        if item.points and (self.reached_at is None or item.at > self.reached_at):
+            self.reached_at = item.at
 
 
-def _creative_scores(
-    event: Event, until: datetime | None
-) -> list[tuple[Attempt, Submission, int, datetime]]:
-    """Approved creative submissions with their judged points (mean or last, by event)."""
+def creative_points(event: Event, until: datetime | None = None) -> dict[int, tuple[int, datetime]]:
+    """Judged points per approved submission id (mean or last by event, capped at the task's
+    points), with when that score was reached; only approving reviews up to ``until`` count."""
     rows = db.session.execute(
-        select(Submission, Attempt)
+        select(Submission.id, Task.points)
         .join(Attempt, Submission.attempt_id == Attempt.id)
+        .join(Task, Task.id == Attempt.task_id)
         .where(
             Submission.event_id == event.id,
             Submission.status == SubmissionStatus.APPROVED.value,
         )
     ).all()
     if not rows:
-        return []
-    reviews: dict[int, list[Review]] = defaultdict(list)
-    for review in db.session.scalars(
+        return {}
+    cap = dict(rows)
+    judged: dict[int, list[Review]] = defaultdict(list)
+    q = (
         select(Review)
-        .where(Review.submission_id.in_([s.id for s, _ in rows]))
+        .where(Review.submission_id.in_(list(cap)), Review.verdict == "approve")
         .order_by(Review.updated_at, Review.id)
-    ):
-        if review.verdict == "approve" and (until is None or review.updated_at <= until):
-            reviews[review.submission_id].append(review)
-    out = []
-    best: dict[int, tuple[Attempt, Submission, int, datetime]] = {}
-    for submission, attempt in rows:
-        judged = reviews.get(submission.id)
-        if not judged:
-            continue
-        points = review_points([r.points for r in judged], event.review_policy) or 0
-        at = judged[-1].updated_at
-        # One score per attempt: the latest approved submission counts.
-        if attempt.id not in best or submission.id > best[attempt.id][1].id:
-            best[attempt.id] = (attempt, submission, min(points, attempt.task.points), at)
-    out.extend(best.values())
+    )
+    if until is not None:
+        q = q.where(Review.updated_at <= until)
+    for review in db.session.scalars(q):
+        judged[review.submission_id].append(review)
+    out: dict[int, tuple[int, datetime]] = {}
+    for sub_id, reviews in judged.items():
+        points = review_points([r.points for r in reviews], event.review_policy) or 0
+        out[sub_id] = (min(points, cap[sub_id]), reviews[-1].updated_at)
     return out
 
 
-def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
-    """Per team and per participant tallies."""
-    teams: dict[int, _Tally] = defaultdict(_Tally)
-    people: dict[int, _Tally] = defaultdict(_Tally)
-    team_of = dict(
-        db.session.execute(
-            select(Participant.id, Participant.team_id).where(Participant.event_id == event.id)
-        ).all()
-    )
+def scored_items(event: Event, until: datetime | None = None) -> list[ScoredItem]:
+    """Every source of points of the event (up to ``until``), one item per source."""
+    items: list[ScoredItem] = []
     q = (
         select(
+            Attempt.id,
+            Attempt.task_id,
             Attempt.team_id,
             func.coalesce(Attempt.answered_by_id, Attempt.participant_id),
             Attempt.points,
@@ -114,31 +121,69 @@ def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], d
     )
     if until is not None:
         q = q.where(Attempt.answered_at <= until)
-    for team_id, pid, points, at in db.session.execute(q):
-        people[pid].add(points, at, True)
-        if team_id is not None:
-            teams[team_id].add(points, at, True)
-    for attempt, submission, points, at in _creative_scores(event, until):
-        people[submission.participant_id].add(points, at, True)
-        if attempt.team_id is not None:
-            teams[attempt.team_id].add(points, at, True)
+    for attempt_id, task_id, team_id, pid, points, at in db.session.execute(q):
+        items.append(ScoredItem("question", team_id, pid, points, at, task_id, attempt_id))
+
+    judged = creative_points(event, until)
+    if judged:
+        # One score per attempt: its latest approved, judged submission counts.
+        latest: dict[int, tuple[int, int, int | None, int]] = {}
+        for sub_id, attempt_id, task_id, team_id, pid in db.session.execute(
+            select(
+                Submission.id,
+                Attempt.id,
+                Attempt.task_id,
+                Attempt.team_id,
+                Submission.participant_id,
+            )
+            .join(Attempt, Submission.attempt_id == Attempt.id)
+            .where(Submission.id.in_(list(judged)))
+        ):
+            if attempt_id not in latest or sub_id > latest[attempt_id][0]:
+                latest[attempt_id] = (sub_id, task_id, team_id, pid)
+        for attempt_id, (sub_id, task_id, team_id, pid) in latest.items():
+            points, at = judged[sub_id]
+            items.append(ScoredItem("creative", team_id, pid, points, at, task_id, attempt_id))
+
+    team_of = dict(
+        db.session.execute(
+            select(Participant.id, Participant.team_id).where(Participant.event_id == event.id)
+        ).all()
+    )
     aq = select(Adjustment).where(Adjustment.event_id == event.id)
     if until is not None:
         aq = aq.where(Adjustment.created_at <= until)
     for adj in db.session.scalars(aq):
         team_id = adj.team_id
-        if adj.participant_id is not None:
-            people[adj.participant_id].add(adj.points, adj.created_at)
-            team_id = team_id or team_of.get(adj.participant_id)
-        if team_id is not None:
-            teams[team_id].add(adj.points, adj.created_at)
+        if team_id is None and adj.participant_id is not None:
+            team_id = team_of.get(adj.participant_id)
+        items.append(
+            ScoredItem("adjustment", team_id, adj.participant_id, adj.points, adj.created_at)
+        )
+    return items
+
+
+def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    """Per team and per participant tallies."""
+    teams: dict[int, _Tally] = defaultdict(_Tally)
+    people: dict[int, _Tally] = defaultdict(_Tally)
+    for item in scored_items(event, until):
+        if item.participant_id is not None:
+            people[item.participant_id].add(item)
+        if item.team_id is not None:
+            teams[item.team_id].add(item)
     return teams, people
 
 
 def _rank(entries: list[tuple[int, str, str, _Tally]]) -> list[Standing]:
-    def order(e: tuple[int, str, str, _Tally]) -> tuple[int, float, str]:
+    def order(e: tuple[int, str, str, _Tally]) -> tuple[int, float, str, int]:
         reached = e[3].reached_at
-        return (-e[3].points, reached.timestamp() if reached else float("inf"), e[1].casefold())
+        return (
+            -e[3].points,
+            reached.timestamp() if reached else float("inf"),
+            e[1].casefold(),
+            e[0],
+        )
 
     out: list[Standing] = []
     previous: tuple[int, datetime | None] | None = None
@@ -178,3 +223,11 @@ def team_points(event: Event, team_id: int, until: datetime | None = None) -> in
 def participant_points(event: Event, participant_id: int, until: datetime | None = None) -> int:
     _, people = _tallies(event, until)
     return people[participant_id].points if participant_id in people else 0
+
+
+def board_until(event: Event, now: datetime, live: bool) -> datetime | None:
+    """The moment the board a viewer sees is computed up to: None (live) for organizers and
+    before the freeze, ``event.freeze_at`` for everyone else once it has passed."""
+    if live or event.freeze_at is None or now < event.freeze_at:
+        return None
+    return event.freeze_at

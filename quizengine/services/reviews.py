@@ -1,0 +1,185 @@
+"""Judging creative submissions: the queue (oldest first), one review per judge, approve/reject.
+
+A judge's review is upserted (a judge revising updates the same row); the unique constraint
+(submission, judge) makes a double click or a second tab land on that row instead of doubling
+it. The submission's status follows the latest decision; its points are the judges' approving
+reviews combined by the event's policy (mean or last), computed by the leaderboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from checkpoints.scoring import review_points
+from quizengine.extensions import db
+from quizengine.models import (
+    Attempt,
+    Event,
+    Organizer,
+    Review,
+    Submission,
+    SubmissionStatus,
+    Task,
+)
+from quizengine.services import audit
+
+VERDICTS = ("approve", "reject")
+MAX_COMMENT = 2000
+
+
+class ReviewError(ValueError):
+    """A review that cannot be taken (points out of range, closed submission, ...)."""
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    submission: Submission
+    task: Task
+    reviewed_by_me: bool
+    reviews: int
+
+
+def pending_count(event: Event) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Submission.id)).where(
+                Submission.event_id == event.id,
+                Submission.status == SubmissionStatus.PENDING.value,
+            )
+        )
+        or 0
+    )
+
+
+def queue(event: Event, judge_id: int, status: str = "pending") -> list[QueueEntry]:
+    """Submissions with ``status``, oldest first, with whether this judge already scored it."""
+    if status not in {s.value for s in SubmissionStatus}:
+        raise ReviewError("unknown status")
+    rows = db.session.execute(
+        select(Submission, Task)
+        .join(Attempt, Attempt.id == Submission.attempt_id)
+        .join(Task, Task.id == Attempt.task_id)
+        .where(Submission.event_id == event.id, Submission.status == status)
+        .order_by(Submission.created_at, Submission.id)
+    ).all()
+    mine = set(
+        db.session.scalars(
+            select(Review.submission_id).where(
+                Review.judge_id == judge_id,
+                Review.submission_id.in_([s.id for s, _ in rows]),
+            )
+        )
+    )
+    counts = dict(
+        db.session.execute(
+            select(Review.submission_id, func.count(Review.id))
+            .where(Review.submission_id.in_([s.id for s, _ in rows]))
+            .group_by(Review.submission_id)
+        ).all()
+    )
+    return [QueueEntry(s, t, s.id in mine, counts.get(s.id, 0)) for s, t in rows]
+
+
+def submission_in(event: Event, submission_id: int) -> tuple[Submission, Task]:
+    row = db.session.execute(
+        select(Submission, Task)
+        .join(Attempt, Attempt.id == Submission.attempt_id)
+        .join(Task, Task.id == Attempt.task_id)
+        .where(Submission.id == submission_id, Submission.event_id == event.id)
+    ).first()
+    if row is None:
+        raise LookupError("no such submission in this event")
+    return row[0], row[1]
+
+
+def combined_points(event: Event, submission: Submission) -> int | None:
+    """The submission's points as the event's policy combines its approving reviews."""
+    approving = sorted(
+        (r for r in submission.reviews if r.verdict == "approve"),
+        key=lambda r: (r.updated_at, r.id),
+    )
+    return review_points([r.points for r in approving], event.review_policy)
+
+
+def _upsert(submission: Submission, judge: Organizer, now: datetime) -> tuple[Review, bool]:
+    """This judge's review row, created if missing; a concurrent insert of the same row (the
+    unique constraint fires) falls back to the row that won."""
+    existing = db.session.scalar(
+        select(Review).where(Review.submission_id == submission.id, Review.judge_id == judge.id)
+    )
+    if existing is not None:
+        return existing, False
+    review = Review(
+        submission_id=submission.id,
+        judge_id=judge.id,
+        verdict="approve",
+        points=0,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(review)
+    except IntegrityError:
+        existing = db.session.scalar(
+            select(Review).where(Review.submission_id == submission.id, Review.judge_id == judge.id)
+        )
+        if existing is None:  # pragma: no cover - the constraint fired for another reason
+            raise
+        return existing, False
+    return review, True
+
+
+def judge(
+    event: Event,
+    submission_id: int,
+    *,
+    judge: Organizer,
+    verdict: str,
+    points: int,
+    comment: str,
+    now: datetime,
+    actor: str,
+) -> Review:
+    """Record (or revise) ``judge``'s review and set the submission's status to the decision."""
+    if verdict not in VERDICTS:
+        raise ReviewError(f"verdict must be one of {VERDICTS}")
+    submission, task = submission_in(event, submission_id)
+    if submission.status == SubmissionStatus.DISQUALIFIED.value:
+        raise ReviewError("this submission was disqualified; it cannot be judged")
+    if isinstance(points, bool) or not isinstance(points, int):
+        raise ReviewError("points must be a whole number")
+    if verdict == "reject":
+        points = 0
+    if not 0 <= points <= task.points:
+        raise ReviewError(f"points must be between 0 and {task.points}")
+    if len(comment) > MAX_COMMENT:
+        raise ReviewError(f"the comment is longer than {MAX_COMMENT} characters")
+    review, created = _upsert(submission, judge, now)
+    before = None if created else {"verdict": review.verdict, "points": review.points}
+    status_before = submission.status
+    review.verdict, review.points, review.comment, review.updated_at = (
+        verdict,
+        points,
+        comment,
+        now,
+    )
+    submission.status = (
+        SubmissionStatus.APPROVED.value if verdict == "approve" else SubmissionStatus.REJECTED.value
+    )
+    submission.decided_at = now
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action=f"review.{verdict}",
+        target=f"submission:{submission.id}",
+        reason=comment,
+        before={"status": status_before, "review": before},
+        after={"status": submission.status, "review": {"verdict": verdict, "points": points}},
+    )
+    db.session.flush()
+    return review
