@@ -1,11 +1,22 @@
-"""Cross-cutting web concerns: security headers, template helpers, error pages."""
+"""Cross-cutting web concerns: security headers, cookies, proxies, template helpers, error pages.
+
+Behind a TLS proxy set ``TRUSTED_PROXIES`` (environment or config) to the number of proxies in
+front of the app: werkzeug's ProxyFix then believes that many X-Forwarded-For/-Proto/-Host
+hops, so ``request.is_secure`` is true and HSTS is sent. Without it, forwarded headers are
+ignored (anyone could send them). Session cookies are Secure when PUBLIC_URL is https.
+"""
 
 from __future__ import annotations
 
+import os
+from types import SimpleNamespace
+
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizengine.auth import current_participant
 
@@ -13,6 +24,19 @@ CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
+
+# Plain words for the participant instead of werkzeug's English defaults.
+FRIENDLY = {
+    400: _l("The request could not be understood. Please reload the page and try again."),
+    403: _l("You are not allowed to do this."),
+    404: _l("This page does not exist, or it is not yours to see."),
+    405: _l("This action is not possible here."),
+    413: _l("The upload is too large."),
+    429: _l("Too many tries. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. Your last action may not have been saved."),
+}
+CSRF_MESSAGE = _l("This form has expired. Please reload the page and try again.")
 
 
 def _security_headers(response: Response) -> Response:
@@ -21,20 +45,64 @@ def _security_headers(response: Response) -> Response:
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("Referrer-Policy", "no-referrer")
     h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     h.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
+    if request.endpoint != "static":
+        # Pages carry questions, scores and personal links: never in a shared cache.
+        h.setdefault("Cache-Control", "private, no-store")
     if request.is_secure:
-        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        h.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def _wants_json() -> bool:
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def _error(exc: HTTPException) -> tuple[Response | str, int]:
     code = exc.code or 500
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(error=exc.name, message=exc.description, code=code), code
-    return render_template("error.html", error=exc), code
+    message = exc.description
+    if isinstance(exc, CSRFError):
+        message = str(CSRF_MESSAGE)
+    elif code in FRIENDLY and (code == 429 or message == type(exc).description):
+        message = str(FRIENDLY[code])
+    if _wants_json():
+        return jsonify(error=exc.name, message=message, code=code), code
+    shown = SimpleNamespace(code=code, name=exc.name, description=message)
+    return render_template("error.html", error=shown), code
+
+
+def trusted_proxies(app: Flask) -> int:
+    raw = app.config.get("TRUSTED_PROXIES", os.environ.get("TRUSTED_PROXIES", "0"))
+    try:
+        hops = int(raw or 0)
+    except (TypeError, ValueError):
+        raise RuntimeError(f"TRUSTED_PROXIES must be a whole number, not {raw!r}") from None
+    if hops < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES must be 0 or more, not {hops}")
+    return hops
+
+
+def _cookies(app: Flask) -> None:
+    """Session and remember-me cookies: HttpOnly, SameSite=Lax, Secure when served over https."""
+    secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    app.config["REMEMBER_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"]
+    app.config["REMEMBER_COOKIE_SECURE"] = secure
 
 
 def register_web(app: Flask) -> None:
+    hops = trusted_proxies(app)
+    app.config["TRUSTED_PROXIES"] = hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    _cookies(app)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(CSRFError, _error)
