@@ -39,6 +39,22 @@ test-sqlite: install-test
 test-postgres: install-test
 	QE_TEST_DB=postgres TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
 
+# Browser tests (tests/e2e): Debian's chromium driven by Playwright against a real gunicorn.
+# Installs chromium, pdftoppm and fonts with apt when missing (as root, non-interactive) and the
+# playwright package with pip; never downloads a browser build (no `playwright install`).
+E2E_APT := chromium poppler-utils fonts-dejavu-core
+E2E_ARGS ?=
+e2e: install-test
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null \
+	    || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "installing $(E2E_APT) with apt-get"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(E2E_APT); \
+	fi
+	$(BIN)/python -c 'import playwright' 2>/dev/null \
+	  || $(BIN)/python -m pip install --quiet 'playwright>=1.45,<2'
+	E2E=1 $(BIN)/pytest -q tests/e2e $(E2E_ARGS)
+
 lint: install-test
 	$(BIN)/ruff check .
 
