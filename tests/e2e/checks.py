@@ -57,7 +57,8 @@ _SMALL_TARGETS_JS = """
     if (box.width === 0 && box.height === 0) continue;
     const type = (el.getAttribute('type') || '').toLowerCase();
     if (el.tagName === 'INPUT' && (type === 'radio' || type === 'checkbox' || type === 'file')) {
-      const label = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`));
+      const label = el.closest('label')
+        || (el.id && document.querySelector(`label[for="${el.id}"]`));
       if (label) box = label.getBoundingClientRect();
     }
     if (box.width < minPx || box.height < minPx) {
