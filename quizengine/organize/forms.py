@@ -125,6 +125,10 @@ def iana_zone(form: FlaskForm, field: Field) -> None:
         ) from None
 
 
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -323,6 +327,7 @@ class ImportForm(FlaskForm):
 class RoleForm(FlaskForm):
     email = EmailField(
         _l("E-mail of an existing organizer account"),
+        filters=[strip],
         validators=[DataRequired(), EMAIL, Length(max=254)],
     )
     role = SelectField(
