@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.e2e.eventdata import Login, event_yaml, parse_links
-from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, LiveServer, have_tools
+from tests.e2e.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    LiveServer,
+    decode_pdf_qr_codes,
+    have_tools,
+    pdf_page_texts,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright
@@ -76,7 +84,7 @@ class ImportedEvent:
     slug: str
     logins: list[Login]
     yaml: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    checkpoints: dict[str, str] = field(default_factory=dict)  # "tugu"/"keraton" -> URL
 
     def login(self, team: str, index: int = 0) -> Login:
         return [x for x in self.logins if x.team == team][index]
@@ -92,7 +100,13 @@ def import_event(live: LiveServer, tmp_path_factory: pytest.TempPathFactory):
         path = folder / f"{secrets.token_hex(4)}.yaml"
         path.write_text(text, encoding="utf-8")
         slug = live.flask("event", "import", str(path)).strip().splitlines()[-1]
-        return ImportedEvent(slug, parse_links(live.flask("event", "links", slug)), text)
+        event = ImportedEvent(slug, parse_links(live.flask("event", "links", slug)), text)
+        sheets = folder / f"{slug}-sheets.pdf"
+        live.flask("event", "sheets", slug, "-o", str(sheets), "--force")
+        pages = decode_pdf_qr_codes(sheets.read_bytes())
+        for codes, text in zip(pages, pdf_page_texts(sheets.read_bytes()), strict=True):
+            event.checkpoints["tugu" if "Tugu" in text else "keraton"] = codes[0]
+        return event
 
     return make
 

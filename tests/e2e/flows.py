@@ -7,9 +7,6 @@ so the same steps work in Bahasa Indonesia and English.
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
@@ -72,14 +69,3 @@ def download(context: BrowserContext, path: str) -> bytes:
     response = context.request.get(path)
     assert response.ok, f"GET {path}: {response.status} {response.text()[:300]}"
     return response.body()
-
-
-def pdf_page_texts(pdf: bytes) -> list[str]:
-    """The text of every page (pdftotext), to read a sheet's checkpoint name as a person would."""
-    with tempfile.TemporaryDirectory(prefix="qe-pdf-") as tmp:
-        src = Path(tmp) / "in.pdf"
-        src.write_bytes(pdf)
-        out = subprocess.run(
-            ["pdftotext", "-layout", str(src), "-"], check=True, capture_output=True, timeout=60
-        ).stdout.decode(errors="replace")
-    return out.split("\f")[: out.count("\f")] or [out]

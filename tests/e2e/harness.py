@@ -131,6 +131,17 @@ def decode_pdf_qr_codes(pdf: bytes, dpi: int = 150) -> list[list[str]]:
         return found
 
 
+def pdf_page_texts(pdf: bytes) -> list[str]:
+    """The text of every page (pdftotext), to read a sheet's checkpoint name as a person would."""
+    with tempfile.TemporaryDirectory(prefix="qe-pdf-") as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(pdf)
+        out = subprocess.run(
+            ["pdftotext", "-layout", str(src), "-"], check=True, capture_output=True, timeout=60
+        ).stdout.decode(errors="replace")
+    return out.split("\f")[: out.count("\f")] or [out]
+
+
 def camera_jpeg(width: int = 1600, height: int = 1200) -> bytes:
     """A JPEG such as a phone camera makes (big, with EXIF orientation), drawn with Pillow."""
     image = Image.new("RGB", (width, height), (40, 110, 170))
