@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import g, request, session
+from flask import request, session
 from flask_login import current_user
 
 from checkpoints.timeutil import utc_now
@@ -13,6 +13,7 @@ from quizengine.models import Organizer, Participant
 
 SESSION_PARTICIPANT = "participant_id"
 SESSION_UNTIL = "participant_until"
+_CACHE = "quizengine.participant"
 
 
 @login.user_loader
@@ -29,25 +30,28 @@ def log_in_participant(participant: Participant, until: datetime) -> None:
     session.permanent = True
     session[SESSION_PARTICIPANT] = participant.id
     session[SESSION_UNTIL] = until.timestamp()
-    g.pop("participant", None)
+    request.environ.pop(_CACHE, None)
 
 
 def log_out_participant() -> None:
     session.pop(SESSION_PARTICIPANT, None)
     session.pop(SESSION_UNTIL, None)
-    g.pop("participant", None)
+    request.environ.pop(_CACHE, None)
 
 
 def current_participant() -> Participant | None:
-    """The logged-in participant of this request, or None (also once the session expired)."""
-    if "participant" in g:
-        return g.participant
+    """The logged-in participant of this request, or None (also once the session expired).
+
+    Cached per request (in the WSGI environ, not in ``g``: an application context, and so
+    ``g``, may outlive one request, e.g. in tests)."""
+    if _CACHE in request.environ:
+        return request.environ[_CACHE]
     participant = None
     pid = session.get(SESSION_PARTICIPANT)
     until = session.get(SESSION_UNTIL)
     if isinstance(pid, int) and isinstance(until, int | float) and utc_now().timestamp() < until:
         participant = db.session.get(Participant, pid)
-    g.participant = participant
+    request.environ[_CACHE] = participant
     return participant
 
 

@@ -1,12 +1,239 @@
-"""Participant views (thin: validate, call a service, commit once, render)."""
+"""Participant views (thin: validate, call a service, commit once, render): log-in, home,
+checkpoint scan and check-in. Task pages are in task_views.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import timedelta
 
-bp = Blueprint("play", __name__)
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from checkpoints.answers import normalize_text
+from checkpoints.codes import is_well_formed_code, normalize_code
+from checkpoints.geofence import Fix, GeoError
+from checkpoints.timeutil import format_duration, format_local, utc_now
+from quizengine.auth import current_participant, log_in_participant, log_out_participant
+from quizengine.extensions import db
+from quizengine.models import Attempt, Checkpoint, Mode, Participant, Task, Team
+from quizengine.play import task_views  # noqa: F401  (registers the task routes)
+from quizengine.play.blueprint import bp
+from quizengine.play.common import participant_or_abort, refuse, safe_next, wants_json
+from quizengine.play.forms import CheckInForm, ConfirmForm, JoinForm, first_error
+from quizengine.services import leaderboard
+from quizengine.services.attempts import owner_of
+from quizengine.services.checkins import (
+    Refused,
+    check_in,
+    has_access,
+    open_problem,
+    visited_ids,
+    window_problem,
+)
+from quizengine.services.events import event_by_slug
+
+SESSION_GRACE = timedelta(hours=4)
+
+__all__ = ["bp"]
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> ResponseReturnValue:
+    if current_participant() is not None:
+        return redirect(url_for("play.home"))
     return render_template("play/index.html")
+
+
+def _participant_by_token(token: str) -> Participant:
+    if not 16 <= len(token) <= 64:
+        abort(404)
+    participant = db.session.scalar(select(Participant).where(Participant.login_token == token))
+    if participant is None:
+        abort(404)
+    return participant
+
+
+def _log_in(participant: Participant) -> ResponseReturnValue:
+    log_in_participant(participant, until=participant.event.ends_at + SESSION_GRACE)
+    return redirect(safe_next(request.values.get("next")) or url_for("play.home"))
+
+
+@bp.route("/in/<token>", methods=["GET", "POST"])
+def login(token: str) -> ResponseReturnValue:
+    participant = _participant_by_token(token)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return refuse(first_error(form), 400)
+        return _log_in(participant)
+    return render_template(
+        "play/login.html",
+        participant=participant,
+        form=form,
+        next=safe_next(request.args.get("next")),
+    )
+
+
+@bp.route("/join/<slug>", methods=["GET", "POST"])
+def join(slug: str) -> ResponseReturnValue:
+    event = event_by_slug(slug)
+    if event is None or not event.team_code_login:
+        abort(404)
+    form = JoinForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return refuse(first_error(form), 400)
+        code = normalize_code(form.code.data or "")
+        team = db.session.scalar(
+            select(Team).where(Team.event_id == event.id, Team.join_code == code)
+        )
+        wanted = normalize_text(form.name.data or "")
+        match = [m for m in (team.members if team else []) if normalize_text(m.name) == wanted]
+        if len(match) == 1:
+            return _log_in(match[0])
+        error = _("That team code and name do not match. Check the spelling or ask the organizers.")
+    status = 400 if error else 200
+    return render_template(
+        "play/join.html",
+        event=event,
+        form=form,
+        error=error,
+        next=safe_next(request.values.get("next")),
+    ), status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return refuse(first_error(form), 400)
+    log_out_participant()
+    return redirect(url_for("play.index"))
+
+
+def _score(participant: Participant) -> int:
+    event = participant.event
+    if event.mode == Mode.TEAM and participant.team_id is not None:
+        return leaderboard.team_points(event, participant.team_id)
+    return leaderboard.participant_points(event, participant.id)
+
+
+def _attempts(participant: Participant) -> dict[int, Attempt]:
+    try:
+        owner = owner_of(participant)
+    except Refused:
+        return {}
+    rows = db.session.scalars(
+        select(Attempt).where(Attempt.event_id == participant.event_id, Attempt.owner == owner)
+    )
+    return {a.task_id: a for a in rows}
+
+
+@bp.get("/home")
+def home() -> ResponseReturnValue:
+    participant = current_participant()
+    if participant is None:
+        return render_template("play/login_needed.html", next=request.path), 401
+    event = participant.event
+    now = utc_now()
+    visited = visited_ids(participant)
+    attempts = _attempts(participant)
+    tasks = db.session.scalars(
+        select(Task).where(Task.event_id == event.id).order_by(Task.position, Task.id)
+    ).all()
+    open_tasks = [t for t in tasks if t.checkpoint_id in visited]
+    free_tasks = [t for t in tasks if t.checkpoint_id is None]
+    checkpoints = [c for c in event.checkpoints if c.id in visited]
+    return render_template(
+        "play/home.html",
+        participant=participant,
+        event=event,
+        score=_score(participant),
+        now_local=format_local(now, event.timezone),
+        ends_local=format_local(event.ends_at, event.timezone),
+        time_left=format_duration(event.ends_at - now) if event.is_open(now) else None,
+        window=window_problem(event, now),
+        visited=checkpoints,
+        open_tasks=open_tasks,
+        free_tasks=free_tasks,
+        attempts=attempts,
+        now=now,
+        form=ConfirmForm(),
+    )
+
+
+@bp.get("/c")
+def typed_code() -> ResponseReturnValue:
+    raw = request.args.get("code")
+    if raw is not None:
+        code = normalize_code(raw[:64])
+        if is_well_formed_code(code):
+            return redirect(url_for("play.checkpoint", code=code))
+        return render_template(
+            "play/typed_code.html", error=_("That is not a checkpoint code.")
+        ), 400
+    return render_template("play/typed_code.html", error=None)
+
+
+def _checkpoint(code: str, participant: Participant | None) -> Checkpoint:
+    """The checkpoint of this code in the participant's event; one 404 for all the rest."""
+    canonical = normalize_code(code[:64])
+    found = None
+    if is_well_formed_code(canonical):
+        found = db.session.scalar(select(Checkpoint).where(Checkpoint.code == canonical))
+    if found is None or (participant is not None and found.event_id != participant.event_id):
+        abort(404, description=_("Unknown checkpoint. Check the code on the sheet and try again."))
+    return found
+
+
+@bp.get("/c/<code>")
+def checkpoint(code: str) -> ResponseReturnValue:
+    participant = current_participant()
+    cp = _checkpoint(code, participant)
+    if participant is None:
+        return render_template(
+            "play/login_needed.html", next=url_for("play.checkpoint", code=cp.code), event=cp.event
+        ), 401
+    if code != cp.code:
+        return redirect(url_for("play.checkpoint", code=cp.code))
+    now = utc_now()
+    access = has_access(participant, cp)
+    return render_template(
+        "play/checkpoint.html",
+        cp=cp,
+        event=cp.event,
+        problem=open_problem(cp.event, cp, now),
+        access=access,
+        attempts=_attempts(participant) if access else {},
+        form=CheckInForm(),
+    )
+
+
+@bp.post("/c/<code>/checkin")
+def checkin(code: str) -> ResponseReturnValue:
+    participant = participant_or_abort()
+    cp = _checkpoint(code, participant)
+    form = CheckInForm()
+    if not form.validate_on_submit():
+        return refuse(first_error(form), 400)
+    fix = Fix(form.lat_value, form.lon_value, form.accuracy_value, form.fix_at)
+    try:
+        result = check_in(participant, cp, fix, now=utc_now())
+    except Refused as err:
+        return refuse(err.message, err.status)
+    except GeoError:
+        return refuse(_("The position sent is not valid."), 400)
+    db.session.commit()
+    if wants_json():
+        return jsonify(
+            accepted=result.accepted,
+            verdict=result.verdict,
+            message=result.message,
+            distance_m=round(result.distance_m, 1),
+            direction=result.direction,
+            checkin_id=result.checkin.id,
+        )
+    flash(result.message, "success" if result.accepted else "error")
+    return redirect(url_for("play.checkpoint", code=cp.code))
