@@ -288,6 +288,7 @@ class TaskForm(FlaskForm):
     rubric = TextAreaField(_l("Rubric for judges"), validators=[Length(max=5000)])
     submit = SelectField(
         _l("Participants send"),
+        default="photo_text",
         choices=[
             ("photo_text", _l("photo and text")),
             ("photo", _l("photo")),
