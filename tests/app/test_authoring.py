@@ -78,7 +78,7 @@ def test_edit_event_settings_stores_utc_and_audits(client, app, setup):
         assert event.freeze_at == datetime(2023, 10, 6, 9, 0, tzinfo=UTC)
         assert event.blind_judging and event.status == "draft" and event.language == "id"
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.update"))
-        assert entry.actor == "organizer:%d owner@example.org" % setup["owner"]
+        assert entry.actor == f"organizer:{setup['owner']} owner@example.org"
         assert entry.after["starts"] == "2023-10-06 07:00"
         assert entry.before["title"] != entry.after["title"]
     page = client.get("/organize/e/malang/settings")
