@@ -19,7 +19,9 @@ def _is_edge_junk(ch: str) -> bool:
 def normalize_text(s: str) -> str:
     """Comparable form of a text: NFKD, diacritics dropped, casefolded, whitespace collapsed,
     punctuation and symbols stripped at both ends ('  «Tugu  Malang!» ' -> 'tugu malang')."""
-    decomposed = unicodedata.normalize("NFKD", s.casefold())
+    # NFKD before casefold too: compatibility forms ("𝓐", "Ⓐ") only get a case after it.
+    folded = unicodedata.normalize("NFKD", s).casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
     text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     text = _SPACES.sub(" ", text)
     start, end = 0, len(text)
@@ -53,7 +55,9 @@ def _ungroup(part: str, sep: str, original: str) -> str:
     """Digits of an integer part written with thousands separator ``sep`` (groups of 3)."""
     groups = part.split(sep)
     if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
-        raise ValueError(f"{original!r} is not a number: separators must split the digits in groups of three")
+        raise ValueError(
+            f"{original!r} is not a number: separators must split the digits in groups of three"
+        )
     return "".join(groups)
 
 

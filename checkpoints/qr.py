@@ -31,7 +31,7 @@ def _builder(data: str, error: str) -> qrcode.QRCode:
     code.add_data(data)
     try:
         code.best_fit()
-    except qrcode.exceptions.DataOverflowError:
+    except (qrcode.exceptions.DataOverflowError, ValueError):  # beyond version 40
         raise ValueError(f"{len(data)} characters are too many for a QR code") from None
     return code
 

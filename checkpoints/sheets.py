@@ -15,7 +15,7 @@ QUIET_MODULES = 4
 _A4_W, _A4_H = 210.0, 297.0
 _SHEET_QR_BOX_MM = 150.0  # symbol plus quiet zone: the symbol itself is ~105..125 mm
 _BADGE_COLS, _BADGE_ROWS, _BADGE_MARGIN = 2, 4, 10.0
-_BADGE_QR_BOX_MM = 52.0
+_BADGE_QR_BOX_MM = 48.0
 _BLEED_MM = 0.02  # rects overlap by this much so no hairline seams show between modules
 
 DEFAULT_LABELS: Mapping[str, str] = {
@@ -128,18 +128,18 @@ def _badge(pdf: FPDF, text: PdfText, event: SheetEvent, badge: Badge,
     pdf.set_dash_pattern(dash=2, gap=1.5)
     pdf.rect(x, y, w, h, style="D")
     pdf.set_dash_pattern()
-    box = _BADGE_QR_BOX_MM
-    draw_qr(pdf, badge.url, x + w - box - 1, y + (h - box) / 2, box)
-    tw = w - box - 6
     pdf.set_text_color(0)
-    ty = text.block(x + 5, y + 7, tw, badge.name, (16, 14, 12, 10, 9), max_lines=3, bold=True)
-    ty = text.block(x + 5, ty + 2, tw, badge.team, (12, 11, 10, 9), max_lines=2)
+    text.block(x + 5, y + 5, w - 10, badge.name, (16, 14, 12, 10), max_lines=2, bold=True)
+    box = _BADGE_QR_BOX_MM
+    draw_qr(pdf, badge.url, x + w - box - 1, y + h - box - 1, box)
+    column = w - box - 7
+    ty = text.block(x + 5, y + h - box + 3, column, badge.team, (12, 11, 10, 9), max_lines=2)
     if badge.subtitle:
         pdf.set_text_color(70)
-        text.block(x + 5, ty + 1, tw, badge.subtitle, (9, 8, 7), max_lines=2)
+        text.block(x + 5, ty + 1, column, badge.subtitle, (9, 8, 7), max_lines=3)
     pdf.set_text_color(110)
-    text.block(x + 5, y + h - 13, tw, f"{event.title}\n{event.window}", (7, 6), max_lines=3,
-               bottom=y + h - 3)
+    text.block(x + 5, y + h - 14, column, f"{event.title}\n{event.window}", (7, 6),
+               max_lines=3, bottom=y + h - 3)
 
 
 def badges_pdf(event: SheetEvent, badges: Sequence[Badge]) -> bytes:

@@ -32,6 +32,7 @@ from checkpoints.answers import (
         ("1953.", "1953"),
         ("C++ ", "c"),  # symbols at the ends go too
         ("R&D", "r&d"),  # but not in the middle
+        ("𝓐gus Ⓑ", "agus b"),  # compatibility letters get their case folded too
     ],
 )
 def test_normalize_text(raw, normal):

@@ -20,7 +20,7 @@ from checkpoints.codes import (
 
 def test_alphabet_is_crockford_base32_without_look_alikes():
     assert len(CODE_ALPHABET) == len(set(CODE_ALPHABET)) == 32
-    assert CODE_ALPHABET == CODE_ALPHABET.upper()
+    assert CODE_ALPHABET.upper() == CODE_ALPHABET
     for ambiguous in "OILU":
         assert ambiguous not in CODE_ALPHABET
 
