@@ -18,7 +18,15 @@ $(BIN)/.installed: setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[postgres]'
 	touch $@
 
+# Tests render PDFs to images (pdftoppm) and print with DejaVu fonts: Debian packages, installed
+# when missing (CI and fresh machines run as root).
+TEST_APT := poppler-utils fonts-dejavu-core
 $(BIN)/.installed-test: $(BIN)/.installed
+	@if ! command -v pdftoppm >/dev/null || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "installing $(TEST_APT) with apt-get"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_APT); \
+	fi
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
 	touch $@
 
