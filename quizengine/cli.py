@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -82,6 +83,43 @@ def links_command(slug: str) -> None:
     for p in event_service.roster(event):
         writer.writerow([p.team.name if p.team else "", p.name, event_service.login_url(base, p)])
     click.echo(out.getvalue(), nl=False)
+
+
+def _write_pdf(slug: str, output: str, force: bool, render: Callable[..., bytes]) -> None:
+    from quizengine.services import printing
+
+    event = _event_or_fail(slug)
+    try:
+        data = render(event, current_app.config["PUBLIC_URL"], force=force)
+    except printing.LocalUrlRefused as exc:
+        raise click.ClickException(f"{exc} (--force prints anyway)") from exc
+    try:
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
+    click.echo(output)
+
+
+@event_cli.command("sheets")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PDF file.")
+@click.option("--force", is_flag=True, help="Print even when PUBLIC_URL is localhost.")
+def sheets_command(slug: str, output: str, force: bool) -> None:
+    """Checkpoint sheets of SLUG as PDF: one A4 page per checkpoint with its QR code."""
+    from quizengine.services import printing
+
+    _write_pdf(slug, output, force, printing.sheets_pdf)
+
+
+@event_cli.command("badges")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PDF file.")
+@click.option("--force", is_flag=True, help="Print even when PUBLIC_URL is localhost.")
+def badges_command(slug: str, output: str, force: bool) -> None:
+    """Personal login badges of SLUG as PDF: several per A4 page, with cut lines."""
+    from quizengine.services import printing
+
+    _write_pdf(slug, output, force, printing.badge_pdf)
 
 
 @organizer_cli.command("create")
