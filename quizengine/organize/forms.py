@@ -52,7 +52,12 @@ _SHORT_HOSTS = ("goo.gl", "maps.app.goo.gl", "g.co", "osm.org")
 
 
 def _checked(lat: str, lon: str) -> tuple[float, float]:
-    la, lo = float(lat), float(lon)
+    try:
+        la, lo = float(lat), float(lon)
+    except ValueError:
+        raise ValueError(f"'{lat}, {lon}' are not coordinates") from None
+    if not (math.isfinite(la) and math.isfinite(lo)):
+        raise ValueError(f"'{lat}, {lon}' are not coordinates")
     if not -90 <= la <= 90:
         raise ValueError(f"latitude {lat} is outside -90..90")
     if not -180 <= lo <= 180:
