@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from checkpoints import eventfile
 from checkpoints.eventfile import (
     MAX_FILE_BYTES,
     EventFileError,
@@ -51,7 +52,7 @@ checkpoints:
         points: 200
         time_limit_s: 900
 tasks: []                       # tasks that need no place
-"""
+"""  # noqa: E501
 
 # Lines 1-4 of most test files below.
 HEAD = """\
@@ -68,6 +69,14 @@ checkpoints:
     lat: -7.78290
     lon: 110.36707
 """
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every test with the libyaml fast path and with the strict pure-Python loader."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(eventfile, "_CLoader", None)
+    return request.param
 
 
 def refused(data: str | bytes) -> list[Problem]:
@@ -433,5 +442,6 @@ teams:
     assert messages[3] == "mode must be 'team' or 'individual', got 'teams' (did you mean 'team'?)"
     assert "participant name 'budi' is already used by teams[0].participants[0]" in messages[-1]
     assert [p.line for p in problems] == sorted(p.line for p in problems)
-    error = pytest.raises(EventFileError, parse_event_file, text).value
-    assert str(error).startswith("14 problems in the event file:\nline 1: title: ")
+    with pytest.raises(EventFileError) as info:
+        parse_event_file(text)
+    assert str(info.value).startswith("14 problems in the event file:\nline 1: title: ")

@@ -1,12 +1,16 @@
 """Event files: parse_event_file(dump_event_file(spec)) == spec for generated valid specs."""
 
+import contextlib
 from datetime import datetime, timedelta
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checkpoints import eventfile
 from checkpoints.eventfile import (
     CheckpointSpec,
+    EventFileError,
     EventSpec,
     ParticipantSpec,
     TaskSpec,
@@ -34,7 +38,7 @@ any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 prose = st.one_of(any_text, st.text("ab \n\t:#-", max_size=30)).filter(str.strip)
 finite = st.floats(allow_nan=False, allow_infinity=False)
 keys = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,39}", fullmatch=True)
-codes = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", fullmatch=True)
+codes = st.from_regex(r"[0-9A-HJKMNP-TV-Z]{4,16}", fullmatch=True)
 moments = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2999, 1, 1))
 
 
@@ -116,13 +120,15 @@ def events(draw: st.DrawFn) -> EventSpec:
         tasks=draw(st.lists(tasks(), max_size=2)))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events())
 def test_round_trip(spec: EventSpec):
     text = dump_event_file(spec)
     assert parse_event_file(text) == spec
     assert parse_event_file(text.encode()) == spec
     assert dump_event_file(parse_event_file(text)) == text
+    with mock.patch.object(eventfile, "_CLoader", None):  # the strict pure-Python loader
+        assert parse_event_file(text) == spec
 
 
 @settings(max_examples=300, deadline=None)
@@ -143,7 +149,7 @@ def test_any_title_text_either_parses_back_or_is_refused_cleanly(title: str):
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=200) | st.text(max_size=200))
 def test_garbage_never_crashes(data: bytes | str):
-    try:
+    with contextlib.suppress(EventFileError):
         parse_event_file(data)
-    except ValueError:  # EventFileError
-        pass
+    with contextlib.suppress(EventFileError), mock.patch.object(eventfile, "_CLoader", None):
+        parse_event_file(data)
