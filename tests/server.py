@@ -124,7 +124,7 @@ class GunicornServer:
             "--timeout",
             str(self.timeout_s),
             "--graceful-timeout",
-            "5",
+            "2",
         ]
         if self.worker_class == "gthread":
             cmd += ["--threads", str(self.threads)]

@@ -106,3 +106,27 @@ def table_dump() -> dict[str, list[tuple[Any, ...]]]:
         dump[table.name] = [tuple(r) for r in rows]
     db.session.commit()
     return dump
+
+
+def player_from_app(app: Any, base: str, token: str) -> Player:
+    """A Player logged in without HTTP (fast set-up for load tests): the session cookie is
+    made by the app's own log_in_participant and session serializer, the CSRF token by
+    Flask-WTF, exactly as POST /in/<token> would; a real server sharing the SECRET_KEY
+    accepts both. Call inside an app context."""
+    from flask import g, session
+    from flask_wtf.csrf import generate_csrf
+
+    from quizengine.auth import log_in_participant
+    from quizengine.models import Participant
+
+    participant = db.session.scalar(select(Participant).where(Participant.login_token == token))
+    assert participant is not None
+    with app.test_request_context(f"/in/{token}", method="POST"):
+        log_in_participant(participant, until=participant.event.ends_at)
+        g.pop("csrf_token", None)  # g outlives this request context when an app context is open
+        csrf = generate_csrf()
+        cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+    player = Player(base, token)
+    player.csrf = csrf
+    player.session.cookies.set(app.config.get("SESSION_COOKIE_NAME", "session"), cookie)
+    return player
