@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 
 from quizengine import config as settings
 from quizengine.extensions import babel, csrf, db, limiter, login, migrate
@@ -24,8 +24,9 @@ def templates_dir() -> Path:
 
 
 def select_locale() -> str:
-    """An explicit choice (?lang= or the switch) wins, then the event's language, then the
-    browser's Accept-Language; Bahasa Indonesia when nothing says otherwise."""
+    """An explicit choice (?lang= or the switch) wins, then the event's language (the
+    participant's, or the event a page is about), then the browser's Accept-Language; Bahasa
+    Indonesia when nothing says otherwise."""
     from quizengine.auth import current_participant
 
     languages = ("id", "en")
@@ -38,6 +39,10 @@ def select_locale() -> str:
     participant = current_participant()
     if participant is not None:
         return participant.event.language
+    # Pages that know their event before anyone logs in (personal link, team-code log-in,
+    # checkpoint scan) set g.event_language before rendering.
+    if g.get("event_language") in languages:
+        return g.event_language
     return request.accept_languages.best_match(languages) or "id"
 
 

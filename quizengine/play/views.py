@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -51,6 +51,7 @@ def _participant_by_token(token: str) -> Participant:
     participant = db.session.scalar(select(Participant).where(Participant.login_token == token))
     if participant is None:
         abort(404)
+    g.event_language = participant.event.language
     return participant
 
 
@@ -80,6 +81,7 @@ def join(slug: str) -> ResponseReturnValue:
     event = event_by_slug(slug)
     if event is None or not event.team_code_login:
         abort(404)
+    g.event_language = event.language
     form = JoinForm()
     error = None
     if request.method == "POST":
@@ -193,6 +195,7 @@ def checkpoint(code: str) -> ResponseReturnValue:
     participant = current_participant()
     cp = _checkpoint(code, participant)
     if participant is None:
+        g.event_language = cp.event.language
         return render_template(
             "play/login_needed.html", next=url_for("play.checkpoint", code=cp.code), event=cp.event
         ), 401
