@@ -1,0 +1,149 @@
+"""Write the benchmark results as a markdown table with the machine and the targets' verdicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+LABELS = {
+    "hello": "ceiling: bare Flask hello",
+    "insert": "ceiling: bare Flask insert+commit",
+    "page": "GET /c/<code> checkpoint page",
+    "home": "GET /home",
+    "board": "GET /board/<slug>/standings.json",
+    "checkin": "POST /c/<code>/checkin",
+    "start": "POST /t/<id>/start",
+    "answer": "POST /t/<id>/answer",
+    "upload": "POST /t/<id>/submit (1.6 MP photo)",
+    "mix": "realistic mix",
+}
+# endpoint -> (ceiling, minimum share of it)
+TARGETS = {
+    "checkin": ("insert", 0.5),
+    "answer": ("insert", 0.5),
+    "page": ("hello", 0.3),
+    "home": ("hello", 0.3),
+}
+
+
+def _ok(flag: bool) -> str:
+    return "met" if flag else "**missed**"
+
+
+def _table(kind: str, workers: int, block: dict[str, Any], connections: int) -> list[str]:
+    runs = block["runs"]
+    lines = [
+        f"### {kind}, {workers} sync workers, {connections} connections",
+        "",
+        "| endpoint | req/s (median of runs) | runs | p50 ms | p95 ms | p99 ms | errors "
+        "| vs ceiling | server CPU ms/req | wrk CPU % | loadavg |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for mode, r in runs.items():
+        ceiling = "hello" if mode in ("page", "home", "board", "hello") else "insert"
+        ratio = r["rps"] / runs[ceiling]["rps"] if ceiling in runs else float("nan")
+        target = TARGETS.get(mode)
+        mark = f" ({_ok(ratio >= target[1])} >= {target[1]:.0%})" if target else ""
+        lines.append(
+            f"| {LABELS.get(mode, mode)} | {r['rps']:.0f} | {', '.join(map(str, r['rps_runs']))}"
+            f" | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | "
+            f"{ratio:.0%} of {ceiling}{mark} | {r['server_cpu_ms']:.1f} | "
+            f"{r['wrk_cpu_pct']:.0f} | {', '.join(map(str, r['loadavg']))} |"
+        )
+    lines.append("")
+    lines.append(f"Worker RSS after the runs: {', '.join(map(str, block['rss_mb']))} MB.")
+    lines.append("")
+    return lines
+
+
+def _statuses(block: dict[str, Any]) -> str:
+    mix = block["runs"].get("mix")
+    if not mix:
+        return ""
+    parts = ", ".join(f"{k} {v}" for k, v in sorted(mix["statuses"].items()))
+    return f"Mix responses (median run), action:status count: {parts}.\n"
+
+
+def write_markdown(results: dict[str, Any], path: Path) -> None:
+    m = results["machine"]
+    s = results["settings"]
+    lines = [
+        "# quizengine benchmark: latest results",
+        "",
+        f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gb']} GB RAM, kernel "
+        f"{m['kernel']}; Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL "
+        f"{m.get('postgresql', '-')}; {m['date']}; loadavg {m['loadavg_start']:.2f} at start, "
+        f"{m.get('loadavg_end', 0):.2f} at end (other work was running on the machine).",
+        "",
+        f"Each figure: median of {s['repeats']} runs of {s['seconds']:g} s, wrk with "
+        f"{s['connections']} connections (one per wrk thread), gunicorn {s['worker_class']} "
+        "workers, `--no-control-socket`, loopback, rate limits off. Errors: socket errors, "
+        "timeouts and non-2xx/3xx answers summed over all runs.",
+        "",
+    ]
+    verdicts: list[str] = []
+    for kind, data in results["databases"].items():
+        lines.append(f"## {kind}")
+        lines.append("")
+        c = data["counts"]
+        lines.append(
+            f"Seeded in {data['seed_s']} s: {c['checkpoints']} checkpoints, {c['tasks']} tasks, "
+            f"{c['teams']} teams, {c['participants']} participants, {c['attempts']} attempts, "
+            f"{c['checkins']} check-ins, {c['submissions']} approved submissions."
+        )
+        lines.append("")
+        for workers, block in sorted(data["workers"].items(), key=lambda kv: int(kv[0])):
+            lines.extend(_table(kind, int(workers), block, s["connections"]))
+            lines.append(_statuses(block))
+        lb = data["leaderboard"]
+        lines.append(
+            f"Leaderboard, one client, {c['participants']} participants and {c['attempts']} "
+            f"attempts: team standings {lb['team_standings_ms']} ms, participant standings "
+            f"{lb['participant_standings_ms']} ms, GET standings.json (both) "
+            f"{lb['standings_json_ms']} ms."
+        )
+        lines.append("")
+        main = (
+            data["workers"][str(s["workers"])]
+            if str(s["workers"]) in data["workers"]
+            else data["workers"][s["workers"]]
+        )
+        runs = main["runs"]
+        for mode, (ceiling, share) in TARGETS.items():
+            ratio = runs[mode]["rps"] / runs[ceiling]["rps"]
+            verdicts.append(
+                f"| {kind}: {mode} >= {share:.0%} of {ceiling} | {ratio:.0%} | "
+                f"{_ok(ratio >= share)} |"
+            )
+        p99 = max(r["p99_ms"] for m_, r in runs.items() if m_ not in ("hello", "insert"))
+        verdicts.append(
+            f"| {kind}: p99 < 150 ms at {s['connections']} connections (worst "
+            f"endpoint) | {p99:.0f} ms | {_ok(p99 < 150)} |"
+        )
+        errors = sum(r["errors"] for m_, r in runs.items())
+        verdicts.append(f"| {kind}: zero errors | {errors} | {_ok(errors == 0)} |")
+        worst = lb["standings_json_ms"]
+        verdicts.append(
+            f"| {kind}: leaderboard < 50 ms per request | {worst} ms | {_ok(worst < 50)} |"
+        )
+        rss = max(main["rss_mb"])
+        verdicts.append(f"| {kind}: worker memory < 150 MB | {rss:.0f} MB | {_ok(rss < 150)} |")
+    pure = results["pure"]
+    dec = pure["checkin_decision_cpu_ms"]
+    verdicts.append(
+        f"| check-in decision CPU (geodesic + flags) < 2 ms | "
+        f"{dec['decide_and_flags_ms']} ms | {_ok(dec['decide_and_flags_ms'] < 2)} |"
+    )
+    pdf = pure["sheets_200_pdf_s"]
+    verdicts.append(
+        f"| 200 checkpoint sheets as PDF < 3 s | {pdf['seconds']} s | {_ok(pdf['seconds'] < 3)} |"
+    )
+    lines += [
+        "## Targets (issue 7)",
+        "",
+        "| target | measured | verdict |",
+        "|---|---:|---|",
+        *verdicts,
+        "",
+    ]
+    path.write_text("\n".join(lines))

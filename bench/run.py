@@ -1,0 +1,197 @@
+"""``make bench``: seed, serve with gunicorn, load with wrk, measure the ceilings in the same run,
+time the leaderboard, the check-in decision and the sheets PDF, write bench/results/latest.*
+
+    python -m bench.run [--db sqlite,postgres] [--seconds 5] [--repeats 3] [--workers 4]
+                        [--compare-workers 2,4] [--connections 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import time
+import urllib.request
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from bench import ceiling
+from bench.plan import make_app, photo_jpeg, write_plan
+from bench.report import write_markdown
+from bench.seed import reset_run_state, seed, sqlalchemy_url
+from bench.server import Server, gunicorn, run_wrk
+from bench.timings import checkin_decision_cpu_ms, leaderboard_ms, sheets_pdf_s
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+RESULTS = HERE / "results"
+SECRET = "bench-secret-key-not-for-production"
+ENDPOINTS = ["page", "home", "board", "checkin", "start", "answer", "upload", "mix"]
+WRITES = {"checkin", "start", "answer", "upload", "mix"}
+
+
+def machine() -> dict[str, object]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "kernel": platform.release(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "loadavg_start": os.getloadavg()[0],
+    }
+
+
+def pg_version(raw_url: str) -> str:
+    engine = create_engine(sqlalchemy_url(raw_url))
+    with engine.connect() as conn:
+        version = str(conn.scalar(text("SHOW server_version")))
+    engine.dispose()
+    return version
+
+
+def check_session(server: Server, plan_people: tuple[str, str]) -> None:
+    """The pre-built cookie really logs in: /home answers 200, not the log-in page."""
+    req = urllib.request.Request(server.url + "/home", headers={"Cookie": plan_people[0]})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        if resp.status != 200:
+            raise RuntimeError(f"pre-built session refused: {resp.status}")
+
+
+def median_run(runs: list[dict]) -> dict:
+    ordered = sorted(runs, key=lambda r: r["rps"])
+    best = dict(ordered[len(ordered) // 2])
+    best["rps_runs"] = [round(r["rps"], 1) for r in runs]
+    best["errors"] = sum(r["errors"] for r in runs)
+    best["exhausted"] = sum(r["exhausted"] for r in runs)
+    best["loadavg"] = [r["loadavg"] for r in runs]
+    return best
+
+
+def bench_database(kind: str, raw_url: str, args: argparse.Namespace) -> dict[str, object]:
+    t0 = time.monotonic()
+    seeded = seed(raw_url)
+    seed_s = time.monotonic() - t0
+    app = make_app(raw_url, SECRET)
+    workdir = WORK / kind
+    workdir.mkdir(parents=True, exist_ok=True)
+    board = f"/board/{seeded.slug}/standings.json"
+    plan = write_plan(
+        app, seeded, args.connections, workdir / "plan", photo_jpeg(WORK / "photo.jpg"), board
+    )
+    first_cookie = (plan / "t0.lua").read_text().split('c="', 1)[1].split('"', 1)[0]
+    ceiling.create_table(sqlalchemy_url(raw_url))
+    env = {
+        "DATABASE_URL": raw_url,
+        "SECRET_KEY": SECRET,
+        "RATELIMIT_ENABLED": "0",
+        "UPLOAD_DIR": str(workdir / "uploads"),
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+    }
+    out: dict[str, object] = {"seed_s": round(seed_s, 1), "counts": seeded.counts, "workers": {}}
+    counts = sorted({args.workers, *args.compare_workers})
+    for workers in counts:
+        modes = ENDPOINTS if workers == args.workers else ["mix"]
+        runs: dict[str, list[dict]] = {m: [] for m in ["hello", "insert", *modes]}
+        with (
+            gunicorn("bench.ceiling:hello_app()", env, workers) as hello,
+            gunicorn("bench.ceiling:insert_app()", env, workers) as insert,
+            gunicorn("quizengine:create_app()", env, workers, "/api/health") as engine,
+        ):
+            check_session(engine, (first_cookie, ""))
+            run_wrk(engine, "mix", plan, 2, args.connections)  # warm-up: templates, caches
+            for _ in range(args.repeats):
+                for mode in runs:
+                    server = {"hello": hello, "insert": insert}.get(mode, engine)
+                    if mode in WRITES:
+                        reset_run_state(raw_url, seeded)
+                    result = asdict(run_wrk(server, mode, plan, args.seconds, args.connections))
+                    result["loadavg"] = round(os.getloadavg()[0], 2)
+                    runs[mode].append(result)
+                    print(
+                        f"[{kind} w={workers}] {mode:8s} {result['rps']:8.1f} req/s "
+                        f"p99 {result['p99_ms']:7.1f} ms errors {result['errors']} "
+                        f"wrk cpu {result['wrk_cpu_pct']:.0f}%",
+                        flush=True,
+                    )
+            rss = engine.rss_mb()
+        out["workers"][workers] = {
+            "runs": {m: median_run(r) for m, r in runs.items()},
+            "rss_mb": [round(x, 1) for x in rss],
+        }
+    reset_run_state(raw_url, seeded)
+    with app.app_context():
+        out["leaderboard"] = leaderboard_ms(app, seeded.slug, first_cookie)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/quizengine_bench"
+        ),
+    )
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--compare-workers", default="2")
+    args = parser.parse_args()
+    args.compare_workers = [int(x) for x in args.compare_workers.split(",") if x]
+    info = machine()
+    results: dict[str, object] = {
+        "machine": info,
+        "settings": {
+            "seconds": args.seconds,
+            "repeats": args.repeats,
+            "connections": args.connections,
+            "workers": args.workers,
+            "compare_workers": args.compare_workers,
+            "worker_class": "sync",
+        },
+        "databases": {},
+    }
+    for kind in args.db.split(","):
+        url = f"sqlite:///{WORK / 'sqlite' / 'bench.db'}" if kind == "sqlite" else args.pg_url
+        if kind == "postgres":
+            info["postgresql"] = pg_version_safe(url)
+        results["databases"][kind] = bench_database(kind, url, args)
+    results["pure"] = {
+        "checkin_decision_cpu_ms": checkin_decision_cpu_ms(),
+        "sheets_200_pdf_s": sheets_pdf_s(200),
+    }
+    info["loadavg_end"] = os.getloadavg()[0]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=1, default=str))
+    write_markdown(results, RESULTS / "latest.md")
+    print((RESULTS / "latest.md").read_text())
+
+
+def pg_version_safe(url: str) -> str:
+    try:
+        return pg_version(url)
+    except Exception:  # the database may not exist yet: seed creates it
+        return pg_version(url.rsplit("/", 1)[0] + "/postgres")
+
+
+if __name__ == "__main__":
+    main()

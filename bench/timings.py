@@ -1,0 +1,92 @@
+"""Single-client timings: the leaderboard on the seeded event (service and HTTP view), the
+check-in decision's CPU time, and 200 checkpoint sheets as PDF."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+
+from checkpoints.flags import PastFix, position_flags
+from checkpoints.geofence import Fix, Place, decide
+from checkpoints.sheets import SheetCheckpoint, SheetEvent, checkpoint_sheets_pdf
+
+
+def _median_ms(fn, repeats: int = 5) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def leaderboard_ms(app: Flask, slug: str, cookie: str) -> dict[str, float]:
+    """Median wall time of the standings services and of GET /board/<slug>/standings.json."""
+    from quizengine.extensions import db
+    from quizengine.services.events import event_by_slug
+    from quizengine.services.leaderboard import participant_standings, team_standings
+
+    event = event_by_slug(slug)
+    out = {
+        "team_standings_ms": _median_ms(lambda: team_standings(event)),
+        "participant_standings_ms": _median_ms(lambda: participant_standings(event)),
+    }
+    db.session.remove()
+    client = app.test_client()
+    name, _, value = cookie.partition("=")
+    client.set_cookie(name, value)
+
+    def poll() -> None:
+        resp = client.get(f"/board/{slug}/standings.json")
+        assert resp.status_code == 200, resp.status_code
+
+    poll()
+    out["standings_json_ms"] = _median_ms(poll)
+    return out
+
+
+def checkin_decision_cpu_ms(n: int = 2000) -> dict[str, float]:
+    """CPU per check-in decision: geodesic verdict plus the faked-position flags against five
+    earlier check-ins (what the check-in service computes besides the database)."""
+    now = datetime.now(UTC)
+    place = Place(-7.97713, 112.63400, 60.0)
+    fix = Fix(-7.97700, 112.63410, 12.0, now - timedelta(seconds=3))
+    previous = [
+        PastFix(-7.97 - i * 0.003, 112.63 + i * 0.002, now - timedelta(minutes=10 * i), f"cp{i}")
+        for i in range(1, 6)
+    ]
+    t0 = time.process_time()
+    for _ in range(n):
+        decide(fix, place, 100.0)
+    geodesic_only = (time.process_time() - t0) * 1000 / n
+    t0 = time.process_time()
+    for _ in range(n):
+        decide(fix, place, 100.0)
+        position_flags(fix, now, place, previous, max_speed_kmh=150)
+    return {
+        "decide_ms": round(geodesic_only, 3),
+        "decide_and_flags_ms": round((time.process_time() - t0) * 1000 / n, 3),
+    }
+
+
+def sheets_pdf_s(count: int = 200) -> dict[str, float]:
+    event = SheetEvent("Benchmark race - Kota Malang", "6 Oct 2023, 07:00-17:00 WIB")
+    sheets = [
+        SheetCheckpoint(
+            f"Checkpoint {i}",
+            "Find the Tugu fountain in front of the city hall and look for the plaque.",
+            f"AB{i:04d}",
+            f"https://quiz.example.org/c/AB{i:04d}",
+        )
+        for i in range(count)
+    ]
+    seconds = []
+    size = 0
+    for _ in range(3):
+        t0 = time.perf_counter()
+        size = len(checkpoint_sheets_pdf(event, sheets))
+        seconds.append(time.perf_counter() - t0)
+    return {"seconds": round(statistics.median(seconds), 2), "bytes": size, "sheets": count}
