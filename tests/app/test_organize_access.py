@@ -56,6 +56,7 @@ def login_as(client: FlaskClient, organizer_id: int) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = f"organizer:{organizer_id}"
         session["_fresh"] = True
+        session["lang"] = "en"  # the pages default to Bahasa Indonesia; tests read English
 
 
 @pytest.fixture
