@@ -63,6 +63,21 @@ e2e: install-test
 	  || $(BIN)/python -m pip install --quiet 'playwright>=1.45,<2'
 	E2E=1 $(BIN)/pytest -q tests/e2e $(E2E_ARGS)
 
+# Benchmarks (bench/README.md): micro-benchmarks, then the gunicorn + wrk load run on SQLite
+# and PostgreSQL with both ceilings; writes bench/results/latest.md. A few minutes.
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/quizengine_bench
+BENCH_ARGS ?=
+
+bench: install-test
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; else \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; fi; }
+	$(BIN)/python -m pip install --quiet pytest-benchmark pyinstrument
+	mkdir -p bench/results
+	$(BIN)/pytest -q -p no:cacheprovider bench/micro --benchmark-columns=min,median,max,rounds \
+	  --benchmark-json=bench/results/micro.json
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: install-test
 	$(BIN)/ruff check .
 

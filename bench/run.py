@@ -12,7 +12,6 @@ import json
 import os
 import platform
 import sqlite3
-import statistics
 import time
 import urllib.request
 from dataclasses import asdict
@@ -179,6 +178,17 @@ def main() -> None:
         "checkin_decision_cpu_ms": checkin_decision_cpu_ms(),
         "sheets_200_pdf_s": sheets_pdf_s(200),
     }
+    micro = RESULTS / "micro.json"
+    if micro.exists():
+        results["micro"] = [
+            {
+                "name": b["name"],
+                "median_ms": b["stats"]["median"] * 1000,
+                "min_ms": b["stats"]["min"] * 1000,
+                "rounds": b["stats"]["rounds"],
+            }
+            for b in json.loads(micro.read_text())["benchmarks"]
+        ]
     info["loadavg_end"] = os.getloadavg()[0]
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=1, default=str))
