@@ -65,6 +65,7 @@ _SMALL_TARGETS_JS = """
       let s = el.tagName.toLowerCase();
       if (el.id) s += '#' + el.id;
       if (el.getAttribute('name')) s += `[name=${el.getAttribute('name')}]`;
+      if (el.getAttribute('for')) s += `[for=${el.getAttribute('for')}]`;
       if (el.getAttribute('href')) s += `[href=${el.getAttribute('href')}]`;
       out.push({el: s, w: Math.round(box.width), h: Math.round(box.height),
                 text: (el.textContent || el.value || '').trim().slice(0, 30)});
@@ -130,8 +131,7 @@ def measure_load(page: Page, url: str, **goto: Any) -> Weight:
 
     page.on("response", collect)
     try:
-        page.goto(url, wait_until="load", **goto)
-        page.wait_for_load_state("networkidle")
+        page.goto(url, wait_until="load", **goto)  # stylesheets, scripts, images: all in
     finally:
         page.remove_listener("response", collect)
     weight = Weight()

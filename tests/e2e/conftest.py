@@ -92,20 +92,26 @@ class ImportedEvent:
 
 @pytest.fixture(scope="session")
 def import_event(live: LiveServer, tmp_path_factory: pytest.TempPathFactory):
-    """Factory: import a fresh copy of the test event through the CLI; its slug and logins."""
+    """Factory: import a fresh copy of the test event with the real CLI commands (import,
+    links, sheets --force); its slug, login links and the checkpoint URLs decoded from the
+    printed sheets."""
     folder = tmp_path_factory.mktemp("events")
 
     def make(title: str, **options: Any) -> ImportedEvent:
         text = event_yaml(title, **options)
         path = folder / f"{secrets.token_hex(4)}.yaml"
         path.write_text(text, encoding="utf-8")
-        slug = live.flask("event", "import", str(path)).strip().splitlines()[-1]
-        event = ImportedEvent(slug, parse_links(live.flask("event", "links", slug)), text)
+        slug = f"e2e-{secrets.token_hex(3)}"
         sheets = folder / f"{slug}-sheets.pdf"
-        live.flask("event", "sheets", slug, "-o", str(sheets), "--force")
+        _, links, _ = live.flask_many(
+            ["event", "import", str(path), "--slug", slug],
+            ["event", "links", slug],
+            ["event", "sheets", slug, "-o", str(sheets), "--force"],
+        )
+        event = ImportedEvent(slug, parse_links(links), text)
         pages = decode_pdf_qr_codes(sheets.read_bytes())
-        for codes, text in zip(pages, pdf_page_texts(sheets.read_bytes()), strict=True):
-            event.checkpoints["tugu" if "Tugu" in text else "keraton"] = codes[0]
+        for codes, sheet in zip(pages, pdf_page_texts(sheets.read_bytes()), strict=True):
+            event.checkpoints["tugu" if "Tugu" in sheet else "keraton"] = codes[0]
         return event
 
     return make
