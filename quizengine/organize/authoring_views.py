@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from checkpoints.eventfile import dump_event_file
+from quizengine import kinds
 from quizengine.extensions import db
 from quizengine.models import Checkpoint, Event, Participant, Role, Task, Team
 from quizengine.organize import access
@@ -359,6 +360,10 @@ def task_delete(event: Event, task_id: int) -> Response:
 @access.event_view(JUDGE)
 def task_preview(event: Event, task_id: int) -> str:
     """The task as a participant sees it once started (read-only: nothing can be sent)."""
+    task = _owned(Task, event, task_id)
     return render_template(
-        "organize/task_preview.html", event=event, task=_owned(Task, event, task_id)
+        "organize/task_preview.html",
+        event=event,
+        task=task,
+        kind_template=kinds.get(task.kind).template,
     )

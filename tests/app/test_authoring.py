@@ -414,6 +414,11 @@ def test_task_of_each_kind(client, app, setup, data, choices, answer):
     assert b"In which year was the Tugu inaugurated?" in preview.data
     assert b"<fieldset disabled>" in preview.data  # read-only
     assert b'method="post"' not in preview.data.split(b"</header>")[1].split(b"For organizers")[0]
+    # the participant's own answer markup (templates/play/kinds), inside the disabled fieldset
+    field = b'name="photos"' if data["kind"] == "creative" else b'name="answer"'
+    assert (
+        field in preview.data.split(b"<fieldset disabled>")[1].split(b"</fieldset>\n  </form>")[0]
+    )
     if choices:
         assert all(c.encode() in preview.data for c in choices)
     edit = client.get(f"/organize/e/malang/tasks/{task_id}")
