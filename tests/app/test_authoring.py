@@ -536,3 +536,48 @@ def test_a_bad_file_on_the_page_lists_every_problem(client, app, setup):
         assert count(Event) == 1  # only the fixture's
     empty = client.post("/organize/import", data={"text": ""})
     assert empty.status_code == 422
+
+
+def test_unticked_boxes_turn_settings_off(client, app, setup):
+    client.post("/organize/e/malang/settings", data={**EVENT_FORM, "team_code_login": "y"})
+    with app.app_context():
+        assert db.session.get(Event, setup["event"]).team_code_login
+    client.post("/organize/e/malang/settings", data=EVENT_FORM)  # a browser omits the box
+    with app.app_context():
+        assert not db.session.get(Event, setup["event"]).team_code_login
+
+
+def test_mode_and_teams_are_fixed_once_played(client, app, setup):
+    with app.app_context():
+        event = db.session.get(Event, setup["event"])
+        team, other = make_team(event, "Kelompok 1"), make_team(event, "Kelompok 2")
+        p = make_participant(event, team, "Agus")
+        cp = make_checkpoint(event)
+        db.session.add(
+            CheckIn(
+                event_id=event.id,
+                checkpoint_id=cp.id,
+                participant_id=p.id,
+                team_id=team.id,
+                verdict="accepted",
+                accepted=True,
+            )
+        )
+        db.session.commit()
+        pid, other_id = p.id, other.id
+    mode = client.post("/organize/e/malang/settings", data={**EVENT_FORM, "mode": "individual"})
+    assert mode.status_code == 422 and b"the mode cannot change now" in mode.data
+    moved = client.post(
+        f"/organize/e/malang/participants/{pid}",
+        data={"name": "Agus", "unit": "", "team": other_id},
+    )
+    assert moved.status_code == 422 and b"already played for their team" in moved.data
+    renamed = client.post(
+        f"/organize/e/malang/participants/{pid}",
+        data={"name": "Agus Setiawan", "unit": "Bappeda", "team": 0},
+    )
+    assert renamed.status_code == 422  # a team event: no team is not allowed either
+    with app.app_context():
+        event = db.session.get(Event, setup["event"])
+        assert event.mode == "team"
+        assert db.session.get(Participant, pid).team_id != other_id
