@@ -5,6 +5,7 @@ accepted 20 m away), race the clock, send a photo; the organizer judges; the boa
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 from geopy.distance import geodesic
@@ -21,6 +22,25 @@ from tests.e2e.flows import (
     task_ids,
 )
 from tests.e2e.harness import camera_jpeg, decode_pdf_qr_codes, pdf_page_texts
+
+# Steps that break today, each with its reason; the lead empties this as fixes land. A listed
+# step that works again only warns; any other broken step fails the test.
+KNOWN_BROKEN_STEPS: dict[str, str] = {
+    "organizer-dashboard": (
+        "GET /organize/e/<slug>/live answers 500: quizengine/services/live.py grid() calls "
+        "dict() on a SQLAlchemy Result (TypeError: 'ChunkedIteratorResult' object is not "
+        "subscriptable); dict(db.session.execute(...).tuples()) would do"
+    ),
+}
+
+
+def step_works(name: str, ok: bool, detail: str) -> None:
+    """Fail on a broken step unless KNOWN_BROKEN_STEPS lists it; warn when a listed one works."""
+    if name in KNOWN_BROKEN_STEPS:
+        if ok:
+            warnings.warn(f"step {name!r} works: remove it from KNOWN_BROKEN_STEPS", stacklevel=2)
+        return
+    assert ok, f"step {name}: {detail}"
 
 
 def shot(page, folder: Path, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -146,7 +166,7 @@ def test_the_day(live, organizer, laptop, phone, screenshots, tmp_path) -> None:
     shot(eko, screenshots, "09-submitted")
 
     # 10. The organizer approves the photo in the review queue (180 of 200 points).
-    desk.goto(f"/organize/e/{slug}/reviews")
+    assert desk.goto(f"/organize/e/{slug}/reviews").ok
     shot(desk, screenshots, "10-review-queue")
     with desk.expect_navigation():
         desk.locator("ol.queue a").first.click()
@@ -160,7 +180,7 @@ def test_the_day(live, organizer, laptop, phone, screenshots, tmp_path) -> None:
     expect(eko.locator(".result").first).to_contain_text("180")
 
     # 11. The leaderboard: Progo (180) above Merapi (the question's points).
-    desk.goto(f"/board/{slug}/")
+    assert desk.goto(f"/board/{slug}/").ok
     rows = desk.locator("table.standings").first.locator("tbody tr")
     expect(rows).to_have_count(2)
     table = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in rows.all()]
@@ -169,8 +189,10 @@ def test_the_day(live, organizer, laptop, phone, screenshots, tmp_path) -> None:
         ("Kelompok Merapi", str(points)),
     ], table
     shot(desk, screenshots, "11-leaderboard")
-    desk.goto(f"/organize/e/{slug}/live")
+    dashboard = desk.goto(f"/organize/e/{slug}/live")
     shot(desk, screenshots, "12-organizer-dashboard")
+    dashboard_ok = dashboard.ok and "Kelompok Progo" in desk.locator("main").inner_text()
+    step_works("organizer-dashboard", dashboard_ok, f"HTTP {dashboard.status}\n{live.log_tail(40)}")
 
 
 def test_denied_location_is_explained(live, import_event, phone) -> None:
