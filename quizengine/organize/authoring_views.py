@@ -128,13 +128,11 @@ def teams(event: Event) -> Page:
     ):
         flash(_("Team added."), "success")
         return redirect(url_for("organize.teams", slug=event.slug))
-    person = ParticipantForm(formdata=None)
-    person.team.choices = _team_choices(event)
+    authoring.preload(event)
     return _form_page(
         "organize/teams.html",
         form,
         event=event,
-        person=person,
         public_url=current_app.config["PUBLIC_URL"],
     )
 
@@ -246,6 +244,7 @@ def participants_import(event: Event) -> Page:
 @bp.get("/e/<slug>/checkpoints")
 @access.event_view(JUDGE)
 def checkpoints(event: Event) -> str:
+    authoring.preload(event)
     return render_template("organize/checkpoints.html", event=event)
 
 
@@ -312,6 +311,7 @@ def _checkpoint_or_none(event: Event, cp_id: int) -> Checkpoint | None:
 @bp.get("/e/<slug>/tasks")
 @access.event_view(JUDGE)
 def tasks(event: Event) -> str:
+    authoring.preload(event)
     return render_template("organize/tasks.html", event=event)
 
 

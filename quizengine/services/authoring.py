@@ -14,6 +14,7 @@ from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
 
 from checkpoints.codes import new_join_code, new_public_code, new_secret, slugify
 from checkpoints.timeutil import local_to_utc, to_local, zone
@@ -161,6 +162,19 @@ def _has_play(event: Event) -> bool:
         db.session.scalar(select(exists().where(Attempt.event_id == event.id)))
         or db.session.scalar(select(exists().where(CheckIn.event_id == event.id)))
     )
+
+
+def preload(event: Event) -> None:
+    """Load teams with their members and checkpoints with their tasks in a few queries, for
+    the pages that list them all (instead of one query per team or checkpoint)."""
+    db.session.scalars(
+        select(Team).where(Team.event_id == event.id).options(selectinload(Team.members))
+    ).all()
+    db.session.scalars(
+        select(Checkpoint)
+        .where(Checkpoint.event_id == event.id)
+        .options(selectinload(Checkpoint.tasks))
+    ).all()
 
 
 # ---------------------------------------------------------------------------------------------
