@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
+from flask import g, has_app_context
+
 from quizengine.extensions import db
 from quizengine.models import (
     Attempt,
@@ -134,13 +136,22 @@ def judge(event: Event | None = None, role: str = "judge") -> Organizer:
     return org
 
 
+def _forget_cached_user() -> None:
+    """Requests reuse a test's pushed app context, and with it ``g``: drop cached users."""
+    if has_app_context():
+        g.pop("_login_user", None)
+        g.pop("participant", None)
+
+
 def log_in_organizer(client: Any, organizer: Organizer) -> None:
+    _forget_cached_user()
     with client.session_transaction() as sess:
         sess["_user_id"] = organizer.get_id()
         sess["_fresh"] = True
 
 
 def log_in_player(client: Any, participant: Participant, until: datetime) -> None:
+    _forget_cached_user()
     with client.session_transaction() as sess:
         sess["participant_id"] = participant.id
         sess["participant_until"] = until.timestamp()

@@ -1,0 +1,186 @@
+"""Review queue: oldest first, one review per judge (revisions update it), approve/reject,
+points within 0..task points, blind judging, pending count, and concurrent double approval."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from quizengine.extensions import db
+from quizengine.models import AuditEntry, Review, Submission
+from quizengine.services import leaderboard, reviews
+from tests.app.test_live_support import attempt, judge, log_in_organizer, submission
+from tests.builders import at, make_event, make_participant, make_task, make_team
+
+
+@pytest.fixture
+def world(ctx):
+    event = make_event()
+    team = make_team(event, "Kelompok Merah")
+    p = make_participant(event, team, "Ana Rahma")
+    task = make_task(event, kind="creative", choices=None, answer=None, points=200, title="Foto")
+    other = make_task(event, kind="creative", choices=None, answer=None, points=50, title="Lagu")
+    late = submission(attempt(task, p, at(event, 1)), p, at(event, 20), text="second")
+    early = submission(attempt(other, p, at(event, 1)), p, at(event, 5), text="first")
+    j = judge(event, "judge")
+    db.session.commit()
+    return {
+        "event": event,
+        "team": team,
+        "p": p,
+        "task": task,
+        "early": early,
+        "late": late,
+        "judge": j,
+    }
+
+
+def _post(client, w, sub, **data):
+    return client.post(f"/organize/e/{w['event'].slug}/reviews/{sub.id}", data=data)
+
+
+def test_queue_is_oldest_first_with_pending_count(client, world):
+    log_in_organizer(client, world["judge"])
+    page = client.get(f"/organize/e/{world['event'].slug}/reviews").get_data(as_text=True)
+    assert page.index(f"#{world['early'].id}") < page.index(f"#{world['late'].id}")
+    assert "<span data-pending>2</span>" in page
+    assert "Kelompok Merah" in page
+
+
+def test_judge_approves_with_points_and_comment(client, world):
+    log_in_organizer(client, world["judge"])
+    r = _post(client, world, world["late"], verdict="approve", points="150", comment="Bagus")
+    assert r.status_code == 302
+    sub = db.session.get(Submission, world["late"].id)
+    assert sub.status == "approved"
+    assert leaderboard.team_points(world["event"], world["team"].id) == 150
+    # Revising updates the same row, never a second review.
+    assert _post(client, world, world["late"], verdict="approve", points="90").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Review.id))) == 1
+    assert leaderboard.team_points(world["event"], world["team"].id) == 90
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 2
+    assert reviews.pending_count(world["event"]) == 1
+
+
+@pytest.mark.parametrize("points", ["201", "-1", "abc", ""])
+def test_points_out_of_range_are_refused_and_change_nothing(client, world, points):
+    log_in_organizer(client, world["judge"])
+    r = _post(client, world, world["late"], verdict="approve", points=points)
+    assert r.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Submission, world["late"].id).status == "pending"
+    assert db.session.scalar(select(func.count(Review.id))) == 0
+
+
+def test_bad_verdict_is_refused(client, world):
+    log_in_organizer(client, world["judge"])
+    assert _post(client, world, world["late"], verdict="maybe", points="5").status_code == 400
+
+
+def test_reject_lets_the_team_resubmit_and_scores_nothing(client, world):
+    log_in_organizer(client, world["judge"])
+    assert (
+        _post(client, world, world["late"], verdict="reject", comment="blurry").status_code == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Submission, world["late"].id).status == "rejected"
+    assert leaderboard.team_points(world["event"], world["team"].id) == 0
+
+
+def test_two_judges_mean_and_last(client, world):
+    event = world["event"]
+    second = judge(event, "organizer")
+    db.session.commit()
+    log_in_organizer(client, world["judge"])
+    _post(client, world, world["late"], verdict="approve", points="100")
+    log_in_organizer(client, second)
+    _post(client, world, world["late"], verdict="approve", points="151")
+    assert leaderboard.team_points(event, world["team"].id) == 126
+    event.review_policy = "last"
+    db.session.commit()
+    assert leaderboard.team_points(event, world["team"].id) == 151
+
+
+def test_blind_judging_hides_names(client, world):
+    world["event"].blind_judging = True
+    db.session.commit()
+    log_in_organizer(client, world["judge"])
+    for url in ("reviews", f"reviews/{world['late'].id}"):
+        page = client.get(f"/organize/e/{world['event'].slug}/{url}").get_data(as_text=True)
+        assert "Kelompok Merah" not in page and "Ana Rahma" not in page
+        assert f"#{world['late'].id}" in page
+
+
+def test_submission_of_another_event_is_404(client, world):
+    other = make_event()
+    db.session.commit()
+    log_in_organizer(client, world["judge"])
+    # The judge has no role in the other event; the submission id of this event under the
+    # other event's slug is not found either.
+    assert client.get(f"/organize/e/{other.slug}/reviews").status_code == 404
+    j2 = judge(other, "judge")
+    db.session.commit()
+    log_in_organizer(client, j2)
+    assert client.get(f"/organize/e/{other.slug}/reviews/{world['late'].id}").status_code == 404
+
+
+def test_disqualified_submission_cannot_be_judged(ctx, world):
+    world["late"].status = "disqualified"
+    db.session.commit()
+    with pytest.raises(reviews.ReviewError):
+        reviews.judge(
+            world["event"],
+            world["late"].id,
+            judge=world["judge"],
+            verdict="approve",
+            points=10,
+            comment="",
+            now=at(world["event"], 30),
+            actor="t",
+        )
+
+
+def test_same_judge_twice_at_the_same_moment_keeps_one_review(app, world):
+    """Two requests of one judge (double click, two tabs) race to insert the review: the unique
+    constraint lets one win, the other updates that row."""
+    event_id, sub_id, judge_id = world["event"].id, world["late"].id, world["judge"].id
+    team_id = world["team"].id
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(points: int) -> None:
+        from quizengine.models import Event, Organizer
+
+        try:
+            with app.app_context():
+                barrier.wait()
+                event = db.session.get(Event, event_id)
+                j = db.session.get(Organizer, judge_id)
+                reviews.judge(
+                    event,
+                    sub_id,
+                    judge=j,
+                    verdict="approve",
+                    points=points,
+                    comment="",
+                    now=at(event, 30),
+                    actor="t",
+                )
+                db.session.commit()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in (40, 60)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    rows = db.session.scalars(select(Review).where(Review.submission_id == sub_id)).all()
+    assert len(rows) == 1 and rows[0].points in (40, 60)
+    event = db.session.get(type(world["event"]), event_id)
+    assert leaderboard.team_points(event, team_id) == rows[0].points
