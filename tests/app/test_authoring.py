@@ -85,30 +85,28 @@ def test_edit_event_settings_stores_utc_and_audits(client, app, setup):
     assert b'value="2023-10-06T07:00"' in page.data  # shown back in local time
 
 
-@pytest.mark.parametrize(
-    ("change", "field", "message"),
-    [
-        ({"timezone": "Asia/Atlantis"}, "timezone", b"Unknown time zone"),
-        ({"timezone": "WIB"}, "timezone", b"Unknown time zone"),
-        ({"ends": "2023-10-06T06:00"}, "ends", b"must end after it starts"),
-        ({"starts": "6/10/2023 7am"}, "starts", b"Not a valid datetime"),
-        ({"radius_m": "-5"}, "radius_m", b"between 1"),
-        ({"speed_weight": "1.5"}, "speed_weight", b"between 0"),
-        ({"speed_weight": "nan"}, "speed_weight", b"Enter a number"),
-        ({"mode": "solo"}, "mode", b"Not a valid choice"),
-        ({"title": ""}, "title", b"This field is required"),
-        ({"freeze": "2023-10-07T10:00"}, "freeze", b"inside the event"),
-    ],
-)
-def test_bad_settings_are_named_and_change_nothing(client, app, setup, change, field, message):
+BAD_SETTINGS = [
+    ({"timezone": "Asia/Atlantis"}, "timezone", b"Unknown time zone"),
+    ({"timezone": "WIB"}, "timezone", b"Unknown time zone"),
+    ({"ends": "2023-10-06T06:00"}, "ends", b"must end after it starts"),
+    ({"starts": "6/10/2023 7am"}, "starts", b"Not a valid datetime"),
+    ({"radius_m": "-5"}, "radius_m", b"between 1"),
+    ({"speed_weight": "1.5"}, "speed_weight", b"between 0"),
+    ({"speed_weight": "nan"}, "speed_weight", b"Enter a number"),
+    ({"mode": "solo"}, "mode", b"Not a valid choice"),
+    ({"title": ""}, "title", b"This field is required"),
+    ({"freeze": "2023-10-07T10:00"}, "freeze", b"inside the event"),
+]  # fmt: skip
+
+
+def test_bad_settings_are_named_and_change_nothing(client, app, setup):
+    for change, field, message in BAD_SETTINGS:
+        response = client.post("/organize/e/malang/settings", data={**EVENT_FORM, **change})
+        assert response.status_code == 422, change
+        assert message in response.data, change
+        assert f'id="{field}-error"'.encode() in response.data, change  # error at its field
     with app.app_context():
-        before = db.session.get(Event, setup["event"]).title
-    response = client.post("/organize/e/malang/settings", data={**EVENT_FORM, **change})
-    assert response.status_code == 422
-    assert message in response.data
-    assert f'id="{field}-error"'.encode() in response.data  # the error sits at its field
-    with app.app_context():
-        assert db.session.get(Event, setup["event"]).title == before
+        assert db.session.get(Event, setup["event"]).title.startswith("Event ")
         assert count(AuditEntry) == 0
 
 
@@ -268,14 +266,17 @@ def test_bad_csv_names_every_line_and_adds_nothing(client, app, setup):
         assert count(AuditEntry) == 0
 
 
-@pytest.mark.parametrize(("text", "why"), [
+BAD_LISTS = [
     ("", "the list is empty"),
     ("naam,groep\nA,B\n", "header name,team,unit"),
     ("name,team,unit\n\"unclosed,K1,x\n", "line"),
-])  # fmt: skip
-def test_csv_without_header_or_rows_is_refused(client, setup, text, why):
-    response = client.post("/organize/e/malang/participants/import", data={"text": text})
-    assert response.status_code == 422 and why.encode() in response.data
+]  # fmt: skip
+
+
+def test_csv_without_header_or_rows_is_refused(client, setup):
+    for text, why in BAD_LISTS:
+        response = client.post("/organize/e/malang/participants/import", data={"text": text})
+        assert response.status_code == 422 and why.encode() in response.data, text
 
 
 def test_deleting_a_participant_who_played_is_refused(client, app, setup):
@@ -351,7 +352,7 @@ def test_checkpoint_from_a_map_link_with_hours(client, app, setup):
         assert entry.before["lat"] == -7.9771 and entry.after["lat"] == -7.98
 
 
-@pytest.mark.parametrize(("data", "message"), [
+BAD_CHECKPOINTS = [
     ({"map_link": "https://maps.app.goo.gl/abc123"}, b"short link"),
     ({"map_link": "https://example.org/somewhere"}, b"no coordinates found"),
     ({"map_link": "geo:95,10"}, b"outside -90..90"),
@@ -360,11 +361,14 @@ def test_checkpoint_from_a_map_link_with_hours(client, app, setup):
     ({"map_link": "", "lat": "-97", "lon": "112"}, b"between -90"),
     ({"map_link": "-7.97, 112.63", "opens": "16:00", "closes": "08:00"}, b"close after it opens"),
     ({"map_link": "-7.97, 112.63", "radius_m": "0"}, b"between 1 and 50000"),
-])  # fmt: skip
-def test_bad_checkpoints_are_named(client, app, setup, data, message):
-    response = client.post("/organize/e/malang/checkpoints/new", data={"name": "X", **data})
-    assert response.status_code == 422
-    assert message in response.data
+]  # fmt: skip
+
+
+def test_bad_checkpoints_are_named(client, app, setup):
+    for data, message in BAD_CHECKPOINTS:
+        response = client.post("/organize/e/malang/checkpoints/new", data={"name": "X", **data})
+        assert response.status_code == 422, data
+        assert message in response.data, data
     with app.app_context():
         assert count(Checkpoint) == 0
 
@@ -425,7 +429,7 @@ def test_task_of_each_kind(client, app, setup, data, choices, answer):
     assert edit.status_code == 200  # the form shows the stored answer back
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
+BAD_TASKS = [
     ({"kind": "choice", "choices": "1946\n1953", "answer_text": "1999"}, "answer_text",
      b"one of the choices"),
     ({"kind": "choice", "choices": "1953", "answer_text": "1953"}, "choices", b"two choices"),
@@ -435,12 +439,17 @@ def test_task_of_each_kind(client, app, setup, data, choices, answer):
     ({"kind": "puzzle"}, "kind", b"Not a valid choice"),
     ({"kind": "creative", "time_limit_s": "0"}, "time_limit_s", b"between 5 and 86400"),
     ({"kind": "creative", "points": "-1"}, "points", b"between 0"),
-])  # fmt: skip
-def test_bad_tasks_are_named(client, app, setup, data, field, message):
-    response = client.post("/organize/e/malang/tasks/new", data={**TASK, "checkpoint": 0, **data})
-    assert response.status_code == 422
-    assert message in response.data
-    assert f'id="{field}-error"'.encode() in response.data
+]  # fmt: skip
+
+
+def test_bad_tasks_are_named(client, app, setup):
+    for data, field, message in BAD_TASKS:
+        response = client.post(
+            "/organize/e/malang/tasks/new", data={**TASK, "checkpoint": 0, **data}
+        )
+        assert response.status_code == 422, data
+        assert message in response.data, data
+        assert f'id="{field}-error"'.encode() in response.data, data
     with app.app_context():
         assert count(Task) == 0
 
