@@ -75,7 +75,9 @@ def grid(event: Event) -> tuple[list[Checkpoint], list[Row]]:
         )
     )
     task_cp = dict(
-        db.session.execute(select(Task.id, Task.checkpoint_id).where(Task.event_id == event.id))
+        db.session.execute(
+            select(Task.id, Task.checkpoint_id).where(Task.event_id == event.id)
+        ).all()
     )
     per_cp: dict[int | None, int] = defaultdict(int)
     for cp_id in task_cp.values():
@@ -87,7 +89,7 @@ def grid(event: Event) -> tuple[list[Checkpoint], list[Row]]:
     team_of = dict(
         db.session.execute(
             select(Participant.id, Participant.team_id).where(Participant.event_id == event.id)
-        )
+        ).all()
     )
     visits = db.session.execute(
         select(CheckIn.checkpoint_id, CheckIn.team_id, CheckIn.participant_id).where(

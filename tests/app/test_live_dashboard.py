@@ -1,0 +1,157 @@
+"""Live dashboard: the grid, the cursor-paged feed (stateless, any worker answers), counts,
+flagged check-ins decided and audited, the event clock in the event's zone."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import time_machine
+from sqlalchemy import select
+
+from quizengine.extensions import db
+from quizengine.models import AuditEntry, CheckIn
+from quizengine.services import live
+from tests.app.test_live_support import (
+    attempt,
+    checkin,
+    judge,
+    log_in_organizer,
+    submission,
+)
+from tests.builders import at, make_checkpoint, make_event, make_participant, make_task, make_team
+
+FLAG = [{"code": "same_position", "detail": "identical coordinates to the last fix"}]
+
+
+def _world():
+    event = make_event(timezone="Asia/Jakarta")
+    red, blue = make_team(event, "Merah"), make_team(event, "Biru")
+    ana, budi = make_participant(event, red, "Ana"), make_participant(event, blue, "Budi")
+    cp1, cp2 = make_checkpoint(event, name="Balai Kota"), make_checkpoint(event, name="Alun")
+    return SimpleNamespace(
+        event=event,
+        red=red,
+        blue=blue,
+        ana=ana,
+        budi=budi,
+        cp1=cp1,
+        cp2=cp2,
+        q1=make_task(event, cp1, points=100),
+        c2=make_task(event, cp2, kind="creative", choices=None, answer=None, points=50),
+        org=judge(event, "organizer"),
+    )
+
+
+def test_grid_shows_visits_tasks_and_points(ctx):
+    w = _world()
+    event, ana, budi, cp1, cp2 = w.event, w.ana, w.budi, w.cp1, w.cp2
+    checkin(event, cp1, at(event, 1), ana)
+    checkin(event, cp2, at(event, 2), budi, accepted=False)
+    checkin(event, cp2, at(event, 3), team_id=w.blue.id, verdict="manual")
+    attempt(w.q1, ana, at(event, 1), at(event, 2), answer="1953", correct=True, points=90)
+    submission(attempt(w.c2, budi, at(event, 3)), budi, at(event, 4))
+    db.session.commit()
+    cps, rows = live.grid(event)
+    assert [c.name for c in cps] == ["Balai Kota", "Alun"]
+    by = {r.name: r for r in rows}
+    assert by["Merah"].cells[cp1.id].visited and not by["Merah"].cells[cp2.id].visited
+    assert by["Merah"].cells[cp1.id].tasks_done == 1 and by["Merah"].cells[cp1.id].points == 90
+    assert by["Merah"].points == 90
+    assert by["Biru"].cells[cp2.id].visited  # the manual team check-in counts, the refusal not
+    assert by["Biru"].cells[cp2.id].tasks_done == 1 and by["Biru"].points == 0
+
+
+def test_feed_pages_with_a_cursor(ctx):
+    w = _world()
+    event, ana, budi, cp1, cp2 = w.event, w.ana, w.budi, w.cp1, w.cp2
+    checkin(event, cp1, at(event, 1), ana)
+    attempt(w.q1, ana, at(event, 1), at(event, 2), answer="1953", correct=True, points=90)
+    db.session.commit()
+    first = live.feed(event, None)
+    assert [i["type"] for i in first["items"]] == ["checkin", "answer"]
+    assert first["items"][0]["who"] == "Merah · Ana"
+    assert first["items"][0]["time"].endswith("WIB")
+    # Nothing new: nothing returned, same cursor.
+    again = live.feed(event, first["cursor"])
+    assert again["items"] == [] and again["cursor"] == first["cursor"]
+    checkin(event, cp2, at(event, 5), budi, accepted=False, flags=FLAG)
+    submission(attempt(w.c2, budi, at(event, 5)), budi, at(event, 6))
+    attempt(w.q1, budi, at(event, 5), at(event, 7), answer="1946", correct=False)
+    db.session.commit()
+    nxt = live.feed(event, first["cursor"])
+    assert [i["key"][0] for i in nxt["items"]] == ["c", "s", "a"]
+    assert nxt["items"][0]["flags"] == ["same_position"] and nxt["items"][0]["accepted"] is False
+
+
+def test_poll_endpoint_json_and_bad_cursor(client, ctx):
+    w = _world()
+    event, ana, budi, cp1, _cp2 = w.event, w.ana, w.budi, w.cp1, w.cp2
+    checkin(event, cp1, at(event, 1), ana, flags=FLAG)
+    submission(attempt(w.c2, budi, at(event, 3)), budi, at(event, 4))
+    db.session.commit()
+    log_in_organizer(client, w.org)
+    r = client.get(f"/organize/e/{event.slug}/live.json")
+    data = r.get_json()
+    assert r.status_code == 200
+    assert data["counts"] == {"pending_reviews": 1, "open_flags": 1, "refused_checkins": 0}
+    assert len(data["grid"]["rows"]) == 2 and len(data["items"]) == 2
+    assert data["clock"]["now"].endswith("WIB")
+    # A second "worker" (a fresh client, no shared state) continues from the cursor.
+    other = client.application.test_client()
+    log_in_organizer(other, w.org)
+    r2 = other.get(f"/organize/e/{event.slug}/live.json?after={data['cursor']}")
+    assert r2.get_json()["items"] == []
+    for bad in ("x", "1.2", "1.2.-3", "9" * 30 + ".1.1"):
+        r3 = client.get(
+            f"/organize/e/{event.slug}/live.json?after={bad}",
+            headers={"Accept": "application/json"},
+        )
+        assert r3.status_code == 400 and r3.is_json
+
+
+def test_dashboard_page_and_clock(client, ctx):
+    w = _world()
+    event, ana, budi, cp1, cp2 = w.event, w.ana, w.budi, w.cp1, w.cp2
+    checkin(event, cp1, at(event, 1), ana, flags=FLAG)
+    checkin(event, cp2, at(event, 2), budi, accepted=False, verdict="too_far", distance=340)
+    db.session.commit()
+    log_in_organizer(client, w.org)
+    with time_machine.travel(at(event, 90), tick=False):
+        page = client.get(f"/organize/e/{event.slug}/live").get_data(as_text=True)
+    local = at(event, 90).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Jakarta"))
+    assert f"{local:%H:%M:%S} WIB" in page
+    assert "identical coordinates" in page and "too_far" in page
+    assert "organize/live.js" in page and "<script>" not in page
+
+
+def test_flag_decision_is_audited(client, ctx):
+    w = _world()
+    event, ana, budi, cp1, _cp2 = w.event, w.ana, w.budi, w.cp1, w.cp2
+    ci = checkin(event, cp1, at(event, 1), ana, flags=FLAG)
+    plain = checkin(event, cp1, at(event, 2), budi)
+    db.session.commit()
+    log_in_organizer(client, w.org)
+    url = f"/organize/e/{event.slug}/checkins/{ci.id}/flags"
+    assert client.post(url, data={"decision": "upheld", "reason": ""}).status_code == 400
+    assert client.post(url, data={"decision": "maybe", "reason": "x"}).status_code == 400
+    no_flags = f"/organize/e/{event.slug}/checkins/{plain.id}/flags"
+    assert client.post(no_flags, data={"decision": "cleared", "reason": "x"}).status_code == 404
+    r = client.post(url, data={"decision": "cleared", "reason": "same bench, fine"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CheckIn, ci.id).flag_decision == "cleared"
+    entry = db.session.scalars(select(AuditEntry)).one()
+    assert entry.action == "checkin.flag.cleared" and entry.before["flag_decision"] is None
+    assert live.counts(event)["open_flags"] == 0
+
+
+def test_individual_mode_rows_are_participants(ctx):
+    event = make_event(mode="individual")
+    team = make_team(event)
+    a, _ = make_participant(event, team, "A"), make_participant(event, team, "B")
+    cp = make_checkpoint(event)
+    checkin(event, cp, at(event, 1), a)
+    db.session.commit()
+    _, rows = live.grid(event)
+    by = {r.name: r for r in rows}
+    assert by["A"].cells[cp.id].visited and not by["B"].cells[cp.id].visited
