@@ -1,0 +1,94 @@
+"""Leaderboard pages: who may see them, the freeze (participants and the projector see the
+frozen board, organizers the live one), the projector page and its JSON."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from quizengine.extensions import db
+from tests.app.test_live_support import attempt, judge, log_in_organizer, log_in_player
+from tests.builders import at, make_event, make_participant, make_task, make_team
+
+
+@pytest.fixture
+def world(ctx):
+    event = make_event(title="Lomba Kota")
+    red, blue = make_team(event, "Merah"), make_team(event, "Biru")
+    ana, budi = make_participant(event, red, "Ana"), make_participant(event, blue, "Budi")
+    q1, q2 = make_task(event), make_task(event)
+    attempt(q1, ana, at(event, 1), at(event, 10), points=50)
+    attempt(q1, budi, at(event, 1), at(event, 20), points=40)
+    attempt(q2, budi, at(event, 30), at(event, 40), points=30)  # after the freeze
+    event.freeze_at = at(event, 30)
+    org = judge(event, "judge")
+    db.session.commit()
+    return {"event": event, "ana": ana, "org": org}
+
+
+def _json(client, event):
+    return client.get(f"/board/{event.slug}/standings.json").get_json()
+
+
+def test_participant_sees_the_frozen_board_after_freeze(client, world):
+    event = world["event"]
+    with time_machine.travel(at(event, 45), tick=False):
+        log_in_player(client, world["ana"], event.ends_at)
+        page = client.get(f"/board/{event.slug}/").get_data(as_text=True)
+        data = _json(client, event)
+    assert [(t["name"], t["points"]) for t in data["teams"]] == [("Merah", 50), ("Biru", 40)]
+    assert data["frozen"] is True and data["frozen_at"].endswith("WIB")
+    assert page.index("Merah") < page.index("Biru")
+    assert 'class="me"' in page
+
+
+def test_before_the_freeze_everyone_sees_live(client, world):
+    event = world["event"]
+    with time_machine.travel(at(event, 25), tick=False):
+        log_in_player(client, world["ana"], event.ends_at)
+        data = _json(client, event)
+    assert data["frozen"] is False
+    assert [(t["name"], t["points"]) for t in data["teams"]] == [("Biru", 70), ("Merah", 50)]
+
+
+def test_organizer_sees_live_board_but_projector_is_frozen(client, world):
+    event = world["event"]
+    with time_machine.travel(at(event, 45), tick=False):
+        log_in_organizer(client, world["org"])
+        live = client.get(f"/board/{event.slug}/").get_data(as_text=True)
+        public = client.get(f"/board/{event.slug}/?view=public").get_data(as_text=True)
+        projector = client.get(f"/board/{event.slug}/projector")
+        data = _json(client, event)
+    assert live.index("Biru") < live.index("Merah")  # 70 beats 50 on the live board
+    assert public.index("Merah") < public.index("Biru")
+    assert data["frozen"] is True and data["teams"][0]["name"] == "Merah"
+    html = projector.get_data(as_text=True)
+    assert projector.status_code == 200 and "board/projector.js" in html
+    assert "<script>" not in html and html.index("Merah") < html.index("Biru")
+
+
+def test_individual_ranking_and_progress(client, world):
+    event = world["event"]
+    with time_machine.travel(at(event, 45), tick=False):
+        log_in_organizer(client, world["org"])
+        page = client.get(f"/board/{event.slug}/").get_data(as_text=True)
+    assert 'value="2"' in page  # Biru: 2 of 2 tasks done
+    assert page.count("<tr") >= 5
+
+
+def test_outsiders_get_404(client, world):
+    event = world["event"]
+    other = make_event()
+    stranger = make_participant(other, make_team(other))
+    outsider = judge(other, "owner")
+    db.session.commit()
+    for path in ("/", "/projector", "/standings.json"):
+        assert client.get(f"/board/{event.slug}{path}").status_code == 404
+    log_in_player(client, stranger, event.ends_at + timedelta(hours=1))
+    assert client.get(f"/board/{event.slug}/").status_code == 404
+    client2 = client.application.test_client()
+    log_in_organizer(client2, outsider)
+    assert client2.get(f"/board/{event.slug}/projector").status_code == 404
+    assert client2.get("/board/no-such-event/").status_code == 404
