@@ -48,6 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def screenshots() -> Path:
     """Where the screenshots go (``E2E_ARTIFACTS``/screenshots, default test-artifacts/)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "page-weights.tsv").write_text("page\tlang\tfirst_bytes\tsecond_bytes\tdetail\n")
     return SCREENSHOTS
 
 
