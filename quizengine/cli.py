@@ -158,3 +158,6 @@ def register_cli(app: Flask) -> None:
     from quizengine.demo import demo_command
 
     app.cli.add_command(demo_command)
+    from quizengine.backup import register_backup  # `db backup` / `db restore`
+
+    register_backup(app)

@@ -115,15 +115,9 @@ def test_no_get_changes_the_database(app: Flask) -> None:
 
 # Routes that answer 500 today, with the cause; each has a strict xfail test below, so the
 # fix makes that test fail until the route is taken off this list (and crawled again).
-_LIVE_GRID = (
-    "bug: quizengine/services/live.py grid(): dict(db.session.execute(select(Task.id, "
-    "Task.checkpoint_id))) raises TypeError (a Result has .keys(), so dict() treats it as a "
-    "mapping); use dict(db.session.execute(...).tuples().all())"
-)
-KNOWN_500: dict[str, str] = {
-    "/organize/e/<slug>/live": _LIVE_GRID,
-    "/organize/e/<slug>/live.json": _LIVE_GRID,
-}
+# Found by this crawl and fixed since: services/live.py grid() called dict() on a Result
+# (TypeError -> 500 on /organize/e/<slug>/live and live.json), fixed in 6b6ded3.
+KNOWN_500: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
