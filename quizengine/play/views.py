@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -34,6 +34,7 @@ from quizengine.services.checkins import (
 from quizengine.services.events import event_by_slug
 
 SESSION_GRACE = timedelta(hours=4)
+AFTER_LOGIN = "after_login"  # where a personal link leads once a scan found no session
 
 __all__ = ["bp"]
 
@@ -56,8 +57,9 @@ def _participant_by_token(token: str) -> Participant:
 
 
 def _log_in(participant: Participant) -> ResponseReturnValue:
+    target = safe_next(request.values.get("next")) or safe_next(session.get(AFTER_LOGIN))
     log_in_participant(participant, until=participant.event.ends_at + SESSION_GRACE)
-    return redirect(safe_next(request.values.get("next")) or url_for("play.home"))
+    return redirect(target or url_for("play.home"))
 
 
 @bp.route("/in/<token>", methods=["GET", "POST"])
@@ -196,6 +198,8 @@ def checkpoint(code: str) -> ResponseReturnValue:
     cp = _checkpoint(code, participant)
     if participant is None:
         g.event_language = cp.event.language
+        # Remembered in the cookie only (no server state): the personal link brings them back.
+        session[AFTER_LOGIN] = url_for("play.checkpoint", code=cp.code)
         return render_template(
             "play/login_needed.html", next=url_for("play.checkpoint", code=cp.code), event=cp.event
         ), 401

@@ -128,3 +128,25 @@ def test_accept_language_without_a_choice(app: Any) -> None:
     idn = app.test_client().get("/", headers={"Accept-Language": "id-ID,id;q=0.9"})
     assert "Scan a checkpoint QR code" in en.get_data(as_text=True)
     assert "Pindai kode QR checkpoint" in idn.get_data(as_text=True)
+
+
+def test_scan_before_login_comes_back_after_the_personal_link(w: Any, client: Any) -> None:
+    with time_machine.travel(NOON, tick=False):
+        assert client.get(f"/c/{w.cp.code}").status_code == 401
+        resp = client.post(f"/in/{w.alice.login_token}")
+        assert resp.location == f"/c/{w.cp.code}"
+        assert client.get(f"/c/{w.cp.code}").status_code == 200
+        client.post("/logout")
+        assert client.post(f"/in/{w.alice.login_token}").location == "/home"  # used once
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True, "MAX_CONTENT_LENGTH": 50_000}])
+def test_oversize_body_is_413_with_csrf_on(app: Any, client: Any) -> None:
+    with time_machine.travel(NOON, tick=False):
+        with app.app_context():
+            w = world()
+            task_id = w.creative.id
+        resp = client.post(
+            f"/t/{task_id}/submit", data={"text": "x" * 60_000}, headers={"Accept-Language": "en"}
+        )
+    assert resp.status_code == 413 and "The upload is too large" in resp.get_data(as_text=True)
