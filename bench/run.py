@@ -14,6 +14,7 @@ import platform
 import sqlite3
 import time
 import urllib.request
+from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ WORK = HERE / ".work"
 RESULTS = HERE / "results"
 SECRET = "bench-secret-key-not-for-production"
 ENDPOINTS = ["page", "home", "board", "checkin", "start", "answer", "upload", "mix"]
+AFTER_MODES = ["home", "board", "mix"]  # what the leaderboard prototype changes
 WRITES = {"checkin", "start", "answer", "upload", "mix"}
 
 
@@ -107,20 +109,31 @@ def bench_database(kind: str, raw_url: str, args: argparse.Namespace) -> dict[st
     counts = sorted({args.workers, *args.compare_workers})
     for workers in counts:
         modes = ENDPOINTS if workers == args.workers else ["mix"]
+        after = args.after_root if workers == args.workers else None
+        if after:
+            modes = [*modes, *(f"{m}_after" for m in AFTER_MODES)]
         runs: dict[str, list[dict]] = {m: [] for m in ["hello", "insert", *modes]}
         with (
             gunicorn("bench.ceiling:hello_app()", env, workers) as hello,
             gunicorn("bench.ceiling:insert_app()", env, workers) as insert,
             gunicorn("quizengine:create_app()", env, workers, "/api/health") as engine,
+            gunicorn("quizengine:create_app()", env, workers, "/api/health", root=after)
+            if after
+            else nullcontext() as fixed,
         ):
             check_session(engine, (first_cookie, ""))
             run_wrk(engine, "mix", plan, 2, args.connections)  # warm-up: templates, caches
+            if fixed is not None:
+                run_wrk(fixed, "mix", plan, 2, args.connections)
             for _ in range(args.repeats):
                 for mode in runs:
+                    base = mode.removesuffix("_after")
                     server = {"hello": hello, "insert": insert}.get(mode, engine)
-                    if mode in WRITES:
+                    if mode != base:
+                        server = fixed
+                    if base in WRITES:
                         reset_run_state(raw_url, seeded)
-                    result = asdict(run_wrk(server, mode, plan, args.seconds, args.connections))
+                    result = asdict(run_wrk(server, base, plan, args.seconds, args.connections))
                     result["loadavg"] = round(os.getloadavg()[0], 2)
                     runs[mode].append(result)
                     print(
@@ -130,6 +143,8 @@ def bench_database(kind: str, raw_url: str, args: argparse.Namespace) -> dict[st
                         flush=True,
                     )
             rss = engine.rss_mb()
+            if fixed is not None:
+                out["after_rss_mb"] = [round(x, 1) for x in fixed.rss_mb()]
         out["workers"][workers] = {
             "runs": {m: median_run(r) for m, r in runs.items()},
             "rss_mb": [round(x, 1) for x in rss],
@@ -149,11 +164,17 @@ def main() -> None:
             "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/quizengine_bench"
         ),
     )
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--compare-workers", default="2")
+    parser.add_argument(
+        "--after-root",
+        type=Path,
+        default=None,
+        help="a scratch checkout with a proposed fix (bench/proposals/scratch.sh)",
+    )
     args = parser.parse_args()
     args.compare_workers = [int(x) for x in args.compare_workers.split(",") if x]
     info = machine()

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, delete, func, select, text, update
 from checkpoints.codes import new_join_code, new_public_code, new_secret
 from quizengine.config import database_url
 from quizengine.models import (
+    Adjustment,
     Attempt,
     CheckIn,
     Checkpoint,
@@ -378,6 +379,23 @@ def seed(
         conn.execute(CheckIn.__table__.insert(), checkins)
         conn.execute(Submission.__table__.insert(), subs)
         conn.execute(Review.__table__.insert(), reviews)
+        # a few manual corrections: for a team, and for a participant (counts for the team)
+        conn.execute(
+            Adjustment.__table__.insert(),
+            [
+                dict(
+                    event_id=1,
+                    team_id=t if k % 2 else None,
+                    participant_id=None if k % 2 else t * per_team,
+                    points=25 if k % 3 else -10,
+                    reason="Helped another team",
+                    key=f"seed{k}",
+                    organizer_id=1,
+                    created_at=start + timedelta(seconds=600 + k),
+                )
+                for k, t in enumerate(range(1, teams + 1, 10))
+            ],
+        )
     _fix_sequences(engine)
     seeded = Seeded(
         event_id=1,

@@ -65,8 +65,14 @@ class Server:
 
 @contextmanager
 def gunicorn(
-    app: str, env: dict[str, str], workers: int, ready_path: str = "/", worker_class: str = "sync"
+    app: str,
+    env: dict[str, str],
+    workers: int,
+    ready_path: str = "/",
+    worker_class: str = "sync",
+    root: Path = ROOT,
 ) -> Iterator[Server]:
+    """gunicorn serving ``app``; ``root`` another checkout (e.g. a scratch copy with a fix)."""
     port = free_port()
     cmd = [
         str(Path(sys.executable).with_name("gunicorn")),
@@ -87,8 +93,8 @@ def gunicorn(
     ]
     proc = subprocess.Popen(
         cmd,
-        cwd=ROOT,
-        env={**os.environ, **env},
+        cwd=root,
+        env={**os.environ, **env, **({"PYTHONPATH": str(root)} if root != ROOT else {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
