@@ -62,13 +62,10 @@ def database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _empty_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+    """Delete every row, children first. (PostgreSQL's TRUNCATE ... CASCADE costs about a second
+    per test even on empty tables; DELETE on a handful of rows is milliseconds.)"""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     db.session.commit()
 
 
