@@ -65,11 +65,11 @@ def test_judge_approves_with_points_and_comment(client, world):
     assert reviews.pending_count(world["event"]) == 1
 
 
-@pytest.mark.parametrize("points", ["201", "-1", "abc", ""])
-def test_points_out_of_range_are_refused_and_change_nothing(client, world, points):
+def test_points_out_of_range_are_refused_and_change_nothing(client, world):
     log_in_organizer(client, world["judge"])
-    r = _post(client, world, world["late"], verdict="approve", points=points)
-    assert r.status_code == 400
+    for points in ("201", "-1", "abc", "", "1e3"):
+        r = _post(client, world, world["late"], verdict="approve", points=points)
+        assert r.status_code == 400, points
     db.session.expire_all()
     assert db.session.get(Submission, world["late"].id).status == "pending"
     assert db.session.scalar(select(func.count(Review.id))) == 0
