@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from checkpoints.timeutil import utc_now
 from quizengine.extensions import db
-from quizengine.models import Event, Role, SubmissionStatus
+from quizengine.models import Event, Role, Submission, SubmissionStatus, Task
 from quizengine.organize.access import actor, event_view
 from quizengine.organize.review_forms import ReviewForm
 from quizengine.organize.views import bp
@@ -79,7 +79,7 @@ def review_submission(event: Event, submission_id: int) -> str | Response | tupl
     return _render(event, submission, task, form)
 
 
-def _render(event, submission, task, form) -> str:  # type: ignore[no-untyped-def]
+def _render(event: Event, submission: Submission, task: Task, form: ReviewForm) -> str:
     return render_template(
         "organize/review.html",
         event=event,
