@@ -25,13 +25,7 @@ from tests.e2e.harness import camera_jpeg, decode_pdf_qr_codes, pdf_page_texts
 
 # Steps that break today, each with its reason; the lead empties this as fixes land. A listed
 # step that works again only warns; any other broken step fails the test.
-KNOWN_BROKEN_STEPS: dict[str, str] = {
-    "organizer-dashboard": (
-        "GET /organize/e/<slug>/live answers 500: quizengine/services/live.py grid() calls "
-        "dict() on a SQLAlchemy Result (TypeError: 'ChunkedIteratorResult' object is not "
-        "subscriptable); dict(db.session.execute(...).tuples()) would do"
-    ),
-}
+KNOWN_BROKEN_STEPS: dict[str, str] = {}
 
 
 def step_works(name: str, ok: bool, detail: str) -> None:
