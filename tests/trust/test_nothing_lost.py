@@ -23,7 +23,7 @@ from sqlalchemy import func, select, text
 from quizengine.extensions import db
 from quizengine.models import Attempt
 from tests.builders import make_event, make_participant, make_task
-from tests.server import GunicornServer, server_env
+from tests.server import GunicornServer, _alive, server_env
 from tests.trust.helpers import Player, player_from_app, together
 
 pytestmark = pytest.mark.slow
@@ -105,11 +105,14 @@ def test_two_hundred_writers_then_sigkill_mid_load(app: Flask, server: GunicornS
                 enough.set()
         return "ok"
 
+    workers = server.worker_pids()
+    assert len(workers) == 2
     killer = threading.Thread(target=lambda: enough.wait(300) and server.kill())
     killer.start()
     outcomes = together(WRITERS, answer)
     killer.join()
     assert not server.running(), "the server was not killed mid-load"
+    assert not any(_alive(pid) for pid in workers)  # SIGKILL reached the workers too
     assert set(outcomes) <= {"ok", "no answer"}, [o for o in outcomes if o != "ok"][:3]
     lost_responses = outcomes.count("no answer")
     assert lost_responses > 0, "the kill came after the load: nothing was tested"
