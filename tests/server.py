@@ -148,7 +148,11 @@ class GunicornServer:
                 start_new_session=True,  # own process group: kill() reaches the workers too
             )
         self.starts += 1
-        self.wait_healthy()
+        try:
+            self.wait_healthy()
+        except ServerError:
+            self.stop()
+            raise
         return self
 
     def wait_healthy(self, timeout_s: float = START_TIMEOUT_S) -> None:

@@ -61,6 +61,7 @@ def test_every_unsafe_route_needs_the_csrf_token(app: Flask) -> None:
         assert table_dump() == before
     assert wrong == []
     assert tried >= 2 * 30
+    print(f"csrf: {tried} unsafe requests without a valid token")
 
 
 @CSRF_ON
@@ -111,6 +112,7 @@ def test_no_get_changes_the_database(app: Flask) -> None:
         assert table_dump() == before
     assert errors == [], "\n".join(map(str, errors))
     assert statuses.get(200, 0) >= 40, statuses  # the crawl really rendered pages
+    print(f"GET crawl: {sum(statuses.values())} requests, statuses {sorted(statuses.items())}")
 
 
 # Routes that answer 500 today, with the cause; each has a strict xfail test below, so the

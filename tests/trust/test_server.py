@@ -1,4 +1,4 @@
-"""The gunicorn helper itself: it serves, survives SIGKILL + restart, and stops cleanly."""
+"""The gunicorn helper itself: a server that cannot start is reported with its log."""
 
 from __future__ import annotations
 
