@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from checkpoints.timeutil import format_local
 from quizengine.extensions import db
@@ -243,23 +244,56 @@ def counts(event: Event) -> dict[str, int]:
     )
     return {
         "pending_reviews": pending or 0,
-        "open_flags": len(flagged(event, undecided_only=True)),
+        "open_flags": open_flag_count(event),
         "refused_checkins": refused or 0,
     }
 
 
-def flagged(event: Event, undecided_only: bool = False) -> list[CheckIn]:
-    """Check-ins that carry flags (JSON list, filtered here so both databases agree)."""
-    q = select(CheckIn).where(CheckIn.event_id == event.id).order_by(CheckIn.id.desc())
+def _has_flags() -> Any:
+    """SQL test for a non-empty flags list; the JSON is compared as text ("[]" when empty),
+    which both SQLite and PostgreSQL's ``json`` type support."""
+    text = cast(CheckIn.flags, Text)
+    return and_(CheckIn.flags.is_not(None), text.not_in(["[]", "null"]))
+
+
+def _with_people() -> tuple[Any, ...]:
+    return (
+        joinedload(CheckIn.checkpoint),
+        joinedload(CheckIn.team),
+        joinedload(CheckIn.participant),
+    )
+
+
+def flagged(event: Event, undecided_only: bool = False, limit: int = 200) -> list[CheckIn]:
+    """Check-ins that carry flags, newest first."""
+    q = (
+        select(CheckIn)
+        .options(*_with_people())
+        .where(CheckIn.event_id == event.id, _has_flags())
+        .order_by(CheckIn.id.desc())
+        .limit(limit)
+    )
     if undecided_only:
         q = q.where(CheckIn.flag_decision.is_(None))
     return [ci for ci in db.session.scalars(q) if ci.flags]
+
+
+def open_flag_count(event: Event) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(CheckIn.id)).where(
+                CheckIn.event_id == event.id, _has_flags(), CheckIn.flag_decision.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def refused(event: Event, limit: int = 50) -> list[CheckIn]:
     return list(
         db.session.scalars(
             select(CheckIn)
+            .options(*_with_people())
             .where(CheckIn.event_id == event.id, CheckIn.accepted.is_(False))
             .order_by(CheckIn.id.desc())
             .limit(limit)
