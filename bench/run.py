@@ -25,7 +25,7 @@ from bench import ceiling
 from bench.plan import make_app, photo_jpeg, write_plan
 from bench.report import write_markdown
 from bench.seed import reset_run_state, seed, sqlalchemy_url
-from bench.server import Server, gunicorn, run_wrk
+from bench.server import Restartable, Server, run_wrk
 from bench.timings import checkin_decision_cpu_ms, leaderboard_ms, sheets_pdf_s
 
 HERE = Path(__file__).resolve().parent
@@ -114,40 +114,48 @@ def bench_database(kind: str, raw_url: str, args: argparse.Namespace) -> dict[st
             modes = [*modes, *(f"{m}_after" for m in AFTER_MODES)]
         runs: dict[str, list[dict]] = {m: [] for m in ["hello", "insert", *modes]}
         with (
-            gunicorn("bench.ceiling:hello_app()", env, workers) as hello,
-            gunicorn("bench.ceiling:insert_app()", env, workers) as insert,
-            gunicorn("quizengine:create_app()", env, workers, "/api/health") as engine,
-            gunicorn("quizengine:create_app()", env, workers, "/api/health", root=after)
+            Restartable("bench.ceiling:hello_app()", env, workers) as hello,
+            Restartable("bench.ceiling:insert_app()", env, workers) as insert,
+            Restartable("quizengine:create_app()", env, workers, "/api/health") as engine,
+            Restartable("quizengine:create_app()", env, workers, "/api/health", root=after)
             if after
             else nullcontext() as fixed,
         ):
-            check_session(engine, (first_cookie, ""))
-            run_wrk(engine, "mix", plan, 2, args.connections)  # warm-up: templates, caches
-            if fixed is not None:
-                run_wrk(fixed, "mix", plan, 2, args.connections)
+            check_session(engine.server, (first_cookie, ""))
+            rss: list[float] = []
+            after_rss: list[float] = []
             for _ in range(args.repeats):
                 for mode in runs:
                     base = mode.removesuffix("_after")
-                    server = {"hello": hello, "insert": insert}.get(mode, engine)
+                    managed = {"hello": hello, "insert": insert}.get(mode, engine)
                     if mode != base:
-                        server = fixed
+                        managed = fixed
                     if base in WRITES:
                         reset_run_state(raw_url, seeded)
-                    result = asdict(run_wrk(server, base, plan, args.seconds, args.connections))
+                    managed.settle()
+                    result = asdict(
+                        run_wrk(managed.server, base, plan, args.seconds, args.connections)
+                    )
                     result["loadavg"] = round(os.getloadavg()[0], 2)
                     runs[mode].append(result)
+                    if managed is engine:
+                        rss = max(rss, engine.server.rss_mb(), key=lambda x: max(x, default=0))
+                    if managed is fixed:
+                        after_rss = max(
+                            after_rss, fixed.server.rss_mb(), key=lambda x: max(x, default=0)
+                        )
                     print(
-                        f"[{kind} w={workers}] {mode:8s} {result['rps']:8.1f} req/s "
+                        f"[{kind} w={workers}] {mode:12s} {result['rps']:8.1f} req/s "
                         f"p99 {result['p99_ms']:7.1f} ms errors {result['errors']} "
-                        f"wrk cpu {result['wrk_cpu_pct']:.0f}%",
+                        f"wrk cpu {result['wrk_cpu_pct']:.0f}% load {result['loadavg']}",
                         flush=True,
                     )
-            rss = engine.rss_mb()
-            if fixed is not None:
-                out["after_rss_mb"] = [round(x, 1) for x in fixed.rss_mb()]
+            restarts = engine.restarts
         out["workers"][workers] = {
             "runs": {m: median_run(r) for m, r in runs.items()},
             "rss_mb": [round(x, 1) for x in rss],
+            "after_rss_mb": [round(x, 1) for x in after_rss],
+            "restarts": restarts,
         }
     reset_run_state(raw_url, seeded)
     with app.app_context():

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "lua" / "play.lua"
@@ -53,6 +54,18 @@ class Server:
                 continue
             total += int(fields[11]) + int(fields[12])
         return total / TICK
+
+    def idle(self, wait: float = 3.0) -> bool:
+        """True once the workers stop using CPU (no request left in gunicorn's backlog)."""
+        deadline = time.monotonic() + wait
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self.cpu_seconds()
+            if now - before < 0.02:
+                return True
+            before = now
+        return False
 
     def rss_mb(self) -> list[float]:
         out = []
@@ -121,9 +134,9 @@ def gunicorn(
             time.sleep(0.2)
         yield server
     finally:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGQUIT)  # quick shutdown: queued requests are dropped
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -203,3 +216,34 @@ def run_wrk(
 def _children_cpu() -> float:
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
+
+
+class Restartable:
+    """A gunicorn server that is restarted when a run left requests queued in its backlog
+    (wrk stops after its duration, but the connections it opened are still in gunicorn's
+    accept queue and would be served, and measured, during the next run)."""
+
+    def __init__(
+        self, app: str, env: dict[str, str], workers: int, ready_path: str = "/", root: Path = ROOT
+    ) -> None:
+        self.spec = (app, env, workers, ready_path, "sync", root)
+        self._cm: Any = None
+        self.server: Server | None = None
+        self.restarts = 0
+
+    def __enter__(self) -> Restartable:
+        self._cm = gunicorn(*self.spec)
+        self.server = self._cm.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._cm is not None:
+            self._cm.__exit__(None, None, None)
+            self._cm = None
+
+    def settle(self) -> None:
+        assert self.server is not None
+        if not self.server.idle():
+            self.__exit__()
+            self.__enter__()
+            self.restarts += 1
