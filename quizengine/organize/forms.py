@@ -1,12 +1,10 @@
 """Organizer forms (Flask-WTF): log-in, event settings, teams, participants, checkpoints, tasks,
-roles, event-file import; and reading positions out of pasted map links."""
+roles, event-file import (positions from map links: checkpoints.maplinks)."""
 
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,83 +32,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from checkpoints.maplinks import parse_position
 from checkpoints.timeutil import zone
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an e-mail address.")
 LOCAL = "%Y-%m-%dT%H:%M"
-
-# --------------------------------------------------------------------------------------------
-# Positions from map links
-
-_NUM = r"[-+]?\d{1,3}(?:\.\d+)?"
-_PAIR = re.compile(rf"^\s*({_NUM})\s*,\s*({_NUM})\s*$")
-_AT = re.compile(rf"@({_NUM}),({_NUM})(?:,|$|/|z)")
-_PLACE_PIN = re.compile(rf"!3d({_NUM})!4d({_NUM})")
-_OSM_MAP = re.compile(rf"map=\d+(?:\.\d+)?/({_NUM})/({_NUM})")
-_GEO = re.compile(rf"^geo:({_NUM}),({_NUM})(?:,{_NUM})?(?:[;?].*)?$", re.IGNORECASE)
-_SHORT_HOSTS = ("goo.gl", "maps.app.goo.gl", "g.co", "osm.org")
-
-
-def _checked(lat: str, lon: str) -> tuple[float, float]:
-    try:
-        la, lo = float(lat), float(lon)
-    except ValueError:
-        raise ValueError(f"'{lat}, {lon}' are not coordinates") from None
-    if not (math.isfinite(la) and math.isfinite(lo)):
-        raise ValueError(f"'{lat}, {lon}' are not coordinates")
-    if not -90 <= la <= 90:
-        raise ValueError(f"latitude {lat} is outside -90..90")
-    if not -180 <= lo <= 180:
-        raise ValueError(f"longitude {lon} is outside -180..180")
-    return la, lo
-
-
-def _pair(text: str | None) -> tuple[float, float] | None:
-    match = _PAIR.match(unquote(text or "").replace("+", " "))
-    return _checked(match[1], match[2]) if match else None
-
-
-def parse_position(text: str) -> tuple[float, float]:
-    """(lat, lon) from "lat, lon", a geo: URI, a Google Maps link (@lat,lon, ?q=lat,lon,
-    query=, ll=, /place/.../@..., the place pin !3d..!4d..) or an OpenStreetMap link (mlat/mlon,
-    #map=zoom/lat/lon). Raises ValueError saying what to paste instead."""
-    text = text.strip()
-    if plain := _pair(text):
-        return plain
-    if match := _GEO.match(text):
-        if (match[1], match[2]) in (("0", "0"), ("0.0", "0.0")):
-            query = parse_qs(urlsplit(text).query or text.partition("?")[2]).get("q", [""])[0]
-            if pin := _pair(query.split("(")[0]):
-                return pin
-        return _checked(match[1], match[2])
-    url = urlsplit(text)
-    host = (url.hostname or "").lower()
-    if url.scheme not in ("http", "https") or not host:
-        raise ValueError("paste a map link (Google Maps, OpenStreetMap, geo:) or 'lat, lon'")
-    if host in _SHORT_HOSTS:
-        raise ValueError(
-            "this is a short link: open it in the browser first and paste the long address "
-            "(with the coordinates) from the address bar"
-        )
-    query = parse_qs(url.query)
-    if "google." in host or host.startswith("google"):
-        if pin := _PLACE_PIN.search(text):  # the place itself, more exact than the view
-            return _checked(pin[1], pin[2])
-        for name in ("q", "query", "ll", "center", "destination"):
-            if name in query and (found := _pair(query[name][0])):
-                return found
-        if at := _AT.search(unquote(url.path)):
-            return _checked(at[1], at[2])
-    elif "openstreetmap." in host:
-        if "mlat" in query and "mlon" in query:
-            return _checked(query["mlat"][0], query["mlon"][0])
-        if found := _OSM_MAP.search(url.fragment) or _OSM_MAP.search(url.query):
-            return _checked(found[1], found[2])
-    raise ValueError(
-        "no coordinates found in this link: in Google Maps use the address with @lat,lon or "
-        "?q=lat,lon, in OpenStreetMap one with #map=zoom/lat/lon, or type 'lat, lon'"
-    )
-
 
 # --------------------------------------------------------------------------------------------
 # Validators
