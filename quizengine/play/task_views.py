@@ -192,7 +192,14 @@ def submit(task_id: int) -> ResponseReturnValue:
         )
     except Refused as err:
         return render_task(participant, task, error=err.message, status=err.status)
-    db.session.commit()
+    stored = [f.stored_name for f in submission.files]
+    try:
+        db.session.commit()
+    except BaseException:
+        # Nothing was stored: take the photos written for it away again (a retry is safe).
+        db.session.rollback()
+        submissions.discard_files(stored, current_app.config["UPLOAD_DIR"])
+        raise
     if wants_json():
         return jsonify(
             submission_id=submission.id,

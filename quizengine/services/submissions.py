@@ -4,6 +4,7 @@ and who may see a submission's photos."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -113,11 +114,9 @@ def submit(
     folder = Path(upload_dir)
     folder.mkdir(parents=True, exist_ok=True)
     for photo in encoded:
-        name = f"{secrets.token_hex(16)}.jpg"
-        (folder / name).write_bytes(photo.data)
         submission.files.append(
             SubmissionFile(
-                stored_name=name,
+                stored_name=f"{secrets.token_hex(16)}.jpg",
                 content_type="image/jpeg",
                 width=photo.width,
                 height=photo.height,
@@ -128,7 +127,22 @@ def submit(
     db.session.add(submission)
     attempt.status = AttemptStatus.SUBMITTED.value
     db.session.flush()
+    # The rows are in; the files follow. If the commit then fails, the caller discards them.
+    for file, photo in zip(submission.files, encoded, strict=True):
+        (folder / file.stored_name).write_bytes(photo.data)
     return submission
+
+
+def discard_files(stored_names: list[str], upload_dir: str | Path) -> None:
+    """Remove photos written for a submission whose transaction did not commit.
+
+    Only names this module made (random hex + .jpg) are touched; a committed row never points
+    at them, because the caller calls this after a failed commit only.
+    """
+    folder = Path(upload_dir)
+    for name in stored_names:
+        if re.fullmatch(r"[0-9a-f]{32}\.jpg", name):
+            (folder / name).unlink(missing_ok=True)
 
 
 def latest(attempt: Attempt | None) -> Submission | None:

@@ -211,3 +211,48 @@ def test_photo_access_control(w: Any, client: Any, app: Any) -> None:
             g.pop("_login_user", None)  # ``ctx`` shares g between requests; serving never does
             assert c.get(f"/photo/{file_id}").status_code == expected
     assert db.session.scalar(select(func.count()).select_from(SubmissionFile)) == 1
+
+
+@pytest.fixture
+def failing_photo_rows(ctx: Any) -> Any:
+    """Make storing a submission's photo rows fail in the database itself: at COMMIT on
+    PostgreSQL (a deferred constraint trigger), at the INSERT on SQLite (a trigger)."""
+    db.session.commit()  # end the test's own transaction: on SQLite it holds the write lock
+    pg = db.engine.dialect.name == "postgresql"
+    ddl = (
+        [
+            "CREATE FUNCTION qe_refuse() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'disk full (test)'; END $$ LANGUAGE plpgsql",
+            "CREATE CONSTRAINT TRIGGER qe_refuse AFTER INSERT ON submission_file "
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION qe_refuse()",
+        ]
+        if pg
+        else [
+            "CREATE TRIGGER qe_refuse BEFORE INSERT ON submission_file "
+            "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
+        ]
+    )
+    with db.engine.begin() as conn:
+        for statement in ddl:
+            conn.exec_driver_sql(statement)
+    yield "commit" if pg else "insert"
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER qe_refuse" + (" ON submission_file" if pg else ""))
+        if pg:
+            conn.exec_driver_sql("DROP FUNCTION qe_refuse()")
+
+
+def test_a_failed_store_leaves_no_photo_behind(
+    w: Any, client: Any, app: Any, failing_photo_rows: str
+) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    before = set(upload_dir.glob("*")) if upload_dir.exists() else set()
+    with pytest.raises(DBAPIError, match="disk full"):
+        send(client, w.creative.id, photos=[jpeg_bytes(400, 300)], text="x")
+    db.session.rollback()
+    assert submissions() == []
+    after = set(upload_dir.glob("*")) if upload_dir.exists() else set()
+    assert after == before, f"{failing_photo_rows} failed, files left: {after - before}"
