@@ -59,8 +59,7 @@ e2e: install-test
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(E2E_APT); \
 	fi
-	$(BIN)/python -c 'import playwright' 2>/dev/null \
-	  || $(BIN)/python -m pip install --quiet 'playwright>=1.45,<2'
+	$(BIN)/python -m pip install --quiet -e '.[test,e2e,postgres]'
 	E2E=1 $(BIN)/pytest -q tests/e2e $(E2E_ARGS)
 
 # Benchmarks (bench/README.md): micro-benchmarks, then the gunicorn + wrk load run on SQLite

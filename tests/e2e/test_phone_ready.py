@@ -32,11 +32,7 @@ LANGUAGES = ("id", "en")
 
 # (page, check, substring of the violation line) -> why it is accepted for now.
 # check is one of: axe, text, tap, weight, cache, language.
-KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {
-    ("unknown-checkpoint", "language", "'404 Not Found'"): (
-        "templates/error.html shows Werkzeug's English error.name in both languages"
-    ),
-}
+KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass(frozen=True)
