@@ -33,8 +33,15 @@ from quizengine.organize.forms import (
     TeamForm,
 )
 from quizengine.organize.views import bp
-from quizengine.services import authoring
+from quizengine.services import (
+    authoring,
+    participant_import,
+    people,
+    places,
+)
+from quizengine.services import event_settings as settings_service
 from quizengine.services import events as event_service
+from quizengine.services import tasks as task_service
 
 ORGANIZER, JUDGE = Role.ORGANIZER.value, Role.JUDGE.value
 M = TypeVar("M", Team, Participant, Checkpoint, Task)
@@ -88,12 +95,12 @@ def _deleted(event: Event, call: Any, item: Any, back: str) -> Response:
 def event_settings(event: Event) -> Page:
     form = EventForm(obj=event)
     if request.method == "GET":
-        form.starts.data = authoring.local_naive(event, event.starts_at)
-        form.ends.data = authoring.local_naive(event, event.ends_at)
+        form.starts.data = settings_service.local_naive(event, event.starts_at)
+        form.ends.data = settings_service.local_naive(event, event.ends_at)
         if event.freeze_at:
-            form.freeze.data = authoring.local_naive(event, event.freeze_at)
+            form.freeze.data = settings_service.local_naive(event, event.freeze_at)
     if form.validate_on_submit() and _saved(
-        form, authoring.update_event, event, form.data_for_service()
+        form, settings_service.update_event, event, form.data_for_service()
     ):
         flash(_("Saved."), "success")
         return redirect(url_for("organize.event", slug=event.slug))
@@ -124,11 +131,11 @@ def _team_choices(event: Event) -> list[tuple[int, str]]:
 def teams(event: Event) -> Page:
     form = TeamForm()
     if form.validate_on_submit() and _saved(
-        form, authoring.create_team, event, form.name.data.strip()
+        form, people.create_team, event, form.name.data.strip()
     ):
         flash(_("Team added."), "success")
         return redirect(url_for("organize.teams", slug=event.slug))
-    authoring.preload(event)
+    people.preload_teams(event)
     return _form_page(
         "organize/teams.html",
         form,
@@ -143,19 +150,19 @@ def team_edit(event: Event, team_id: int) -> Page:
     team = _owned(Team, event, team_id)
     form = TeamForm(obj=team)
     if form.validate_on_submit() and _saved(
-        form, authoring.rename_team, event, team, form.name.data.strip()
+        form, people.rename_team, event, team, form.name.data.strip()
     ):
         flash(_("Saved."), "success")
         return redirect(url_for("organize.teams", slug=event.slug))
     return _form_page(
-        "organize/team_form.html", form, event=event, team=team, played=authoring.team_played(team)
+        "organize/team_form.html", form, event=event, team=team, played=people.team_played(team)
     )
 
 
 @bp.post("/e/<slug>/teams/<int:team_id>/delete")
 @access.event_view(ORGANIZER)
 def team_delete(event: Event, team_id: int) -> Response:
-    return _deleted(event, authoring.delete_team, _owned(Team, event, team_id), "organize.teams")
+    return _deleted(event, people.delete_team, _owned(Team, event, team_id), "organize.teams")
 
 
 def _team_or_none(event: Event, team_id: int) -> Team | None:
@@ -169,7 +176,7 @@ def participant_new(event: Event) -> Page:
     form.team.choices = _team_choices(event)
     if form.validate_on_submit() and _saved(
         form,
-        authoring.create_participant,
+        people.create_participant,
         event,
         form.name.data.strip(),
         (form.unit.data or "").strip(),
@@ -188,7 +195,7 @@ def participant_edit(event: Event, pid: int) -> Page:
     form.team.choices = _team_choices(event)
     if form.validate_on_submit() and _saved(
         form,
-        authoring.update_participant,
+        people.update_participant,
         event,
         participant,
         form.name.data.strip(),
@@ -204,7 +211,7 @@ def participant_edit(event: Event, pid: int) -> Page:
 @access.event_view(ORGANIZER)
 def participant_delete(event: Event, pid: int) -> Response:
     participant = _owned(Participant, event, pid)
-    return _deleted(event, authoring.delete_participant, participant, "organize.teams")
+    return _deleted(event, people.delete_participant, participant, "organize.teams")
 
 
 @bp.post("/e/<slug>/participants/<int:pid>/new-link")
@@ -213,7 +220,7 @@ def participant_new_link(event: Event, pid: int) -> Response:
     participant = _owned(Participant, event, pid)
     if not ActionForm().validate_on_submit():
         abort(400)
-    authoring.new_login_link(event, participant, actor=access.actor())
+    people.new_login_link(event, participant, actor=access.actor())
     db.session.commit()
     flash(_("New personal link made: the old link and badge no longer work."), "success")
     return redirect(url_for("organize.teams", slug=event.slug))
@@ -226,8 +233,10 @@ def participants_import(event: Event) -> Page:
     problems: list[str] = []
     if form.validate_on_submit():
         try:
-            added = authoring.import_participants(event, form.csv_text(), actor=access.actor())
-        except authoring.CsvRefused as exc:
+            added = participant_import.import_participants(
+                event, form.csv_text(), actor=access.actor()
+            )
+        except participant_import.CsvRefused as exc:
             db.session.rollback()
             problems = [str(p) for p in exc.problems]
         else:
@@ -244,7 +253,7 @@ def participants_import(event: Event) -> Page:
 @bp.get("/e/<slug>/checkpoints")
 @access.event_view(JUDGE)
 def checkpoints(event: Event) -> str:
-    authoring.preload(event)
+    places.preload_checkpoints(event)
     return render_template("organize/checkpoints.html", event=event)
 
 
@@ -253,7 +262,7 @@ def checkpoints(event: Event) -> str:
 def checkpoint_new(event: Event) -> Page:
     form = CheckpointForm()
     if form.validate_on_submit() and _saved(
-        form, authoring.save_checkpoint, event, None, form.data_for_service()
+        form, places.save_checkpoint, event, None, form.data_for_service()
     ):
         flash(_("Checkpoint added."), "success")
         return redirect(url_for("organize.checkpoints", slug=event.slug))
@@ -266,7 +275,7 @@ def checkpoint_edit(event: Event, cp_id: int) -> Page:
     checkpoint = _owned(Checkpoint, event, cp_id)
     form = CheckpointForm(obj=checkpoint)
     if form.validate_on_submit() and _saved(
-        form, authoring.save_checkpoint, event, checkpoint, form.data_for_service()
+        form, places.save_checkpoint, event, checkpoint, form.data_for_service()
     ):
         flash(_("Saved."), "success")
         return redirect(url_for("organize.checkpoints", slug=event.slug))
@@ -277,7 +286,7 @@ def checkpoint_edit(event: Event, cp_id: int) -> Page:
 @access.event_view(ORGANIZER)
 def checkpoint_delete(event: Event, cp_id: int) -> Response:
     checkpoint = _owned(Checkpoint, event, cp_id)
-    return _deleted(event, authoring.delete_checkpoint, checkpoint, "organize.checkpoints")
+    return _deleted(event, places.delete_checkpoint, checkpoint, "organize.checkpoints")
 
 
 # -------------------------------------------------------------------------------------------
@@ -311,7 +320,7 @@ def _checkpoint_or_none(event: Event, cp_id: int) -> Checkpoint | None:
 @bp.get("/e/<slug>/tasks")
 @access.event_view(JUDGE)
 def tasks(event: Event) -> str:
-    authoring.preload(event)
+    places.preload_checkpoints(event)
     return render_template("organize/tasks.html", event=event)
 
 
@@ -321,7 +330,7 @@ def task_new(event: Event) -> Page:
     form = _task_form(event, None)
     if form.validate_on_submit() and _saved(
         form,
-        authoring.save_task,
+        task_service.save_task,
         event,
         None,
         form.data_for_service(_checkpoint_or_none(event, form.checkpoint.data)),
@@ -338,13 +347,13 @@ def task_edit(event: Event, task_id: int) -> Page:
     form = _task_form(event, task)
     if form.validate_on_submit() and _saved(
         form,
-        authoring.save_task,
+        task_service.save_task,
         event,
         task,
         form.data_for_service(_checkpoint_or_none(event, form.checkpoint.data)),
     ):
         flash(_("Saved."), "success")
-        if authoring.task_played(task):
+        if task_service.task_played(task):
             flash(_("Attempts already made are not re-scored here: use Corrections."), "info")
         return redirect(url_for("organize.tasks", slug=event.slug))
     return _form_page("organize/task_form.html", form, event=event, task=task)
@@ -353,7 +362,7 @@ def task_edit(event: Event, task_id: int) -> Page:
 @bp.post("/e/<slug>/tasks/<int:task_id>/delete")
 @access.event_view(ORGANIZER)
 def task_delete(event: Event, task_id: int) -> Response:
-    return _deleted(event, authoring.delete_task, _owned(Task, event, task_id), "organize.tasks")
+    return _deleted(event, task_service.delete_task, _owned(Task, event, task_id), "organize.tasks")
 
 
 @bp.get("/e/<slug>/tasks/<int:task_id>/preview")

@@ -24,7 +24,7 @@ from quizengine.extensions import db
 from quizengine.models import Event, EventRole, Organizer, Role
 from quizengine.organize import access
 from quizengine.organize.forms import ActionForm, EventForm, ImportForm, LoginForm, RoleForm
-from quizengine.services import authoring, printing, roles
+from quizengine.services import authoring, event_settings, printing, roles
 from quizengine.services import events as event_service
 
 bp = Blueprint("organize", __name__, url_prefix="/organize")
@@ -91,7 +91,7 @@ def event_new() -> str | Response:
     form = EventForm()
     if form.validate_on_submit():
         try:
-            event = authoring.create_event(
+            event = event_settings.create_event(
                 form.data_for_service(), creator=current_user, actor=access.actor()
             )
         except authoring.AuthoringError as exc:

@@ -1,0 +1,186 @@
+"""Authoring teams and participants: add, rename, move, delete (refused once they played) and
+new personal log-in links; every change audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from checkpoints.codes import new_join_code, new_secret
+from quizengine.extensions import db
+from quizengine.models import Attempt, CheckIn, Event, Mode, Participant, Submission, Team
+from quizengine.services import audit
+from quizengine.services.authoring import AuthoringError, InUse
+
+
+def _team_state(team: Team) -> dict[str, Any]:
+    return {"name": team.name, "join_code": team.join_code}
+
+
+def _check_team_name(event: Event, name: str, team_id: int | None = None) -> None:
+    clash = db.session.scalar(
+        select(Team.id).where(Team.event_id == event.id, Team.name == name, Team.id != team_id)
+    )
+    if clash is not None:
+        raise AuthoringError("name", f"there is already a team called '{name}'")
+
+
+def create_team(event: Event, name: str, *, actor: str) -> Team:
+    _check_team_name(event, name)
+    team = Team(event_id=event.id, name=name, join_code=new_join_code())
+    db.session.add(team)
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="team.create",
+        target=f"team:{team.id}",
+        after=_team_state(team),
+    )
+    return team
+
+
+def rename_team(event: Event, team: Team, name: str, *, actor: str) -> None:
+    _check_team_name(event, name, team.id)
+    before = _team_state(team)
+    team.name = name
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="team.update",
+        target=f"team:{team.id}",
+        before=before,
+        after=_team_state(team),
+    )
+
+
+def team_played(team: Team) -> bool:
+    member_ids = select(Participant.id).where(Participant.team_id == team.id)
+    return bool(
+        db.session.scalar(select(exists().where(Attempt.team_id == team.id)))
+        or db.session.scalar(select(exists().where(CheckIn.team_id == team.id)))
+        or db.session.scalar(select(exists().where(Attempt.participant_id.in_(member_ids))))
+        or db.session.scalar(select(exists().where(CheckIn.participant_id.in_(member_ids))))
+    )
+
+
+def delete_team(event: Event, team: Team, *, actor: str) -> None:
+    """Delete a team and its members, unless the team already played."""
+    if team_played(team):
+        raise InUse(
+            f"team '{team.name}' has check-ins or answers: deleting it would erase play data. "
+            "Rename it instead, or correct points with an adjustment."
+        )
+    before = {**_team_state(team), "members": [p.name for p in team.members]}
+    for member in list(team.members):
+        db.session.delete(member)
+    db.session.delete(team)
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="team.delete",
+        target=f"team:{team.id}",
+        before=before,
+    )
+
+
+def _participant_state(p: Participant) -> dict[str, Any]:
+    return {"name": p.name, "unit": p.unit, "team": p.team.name if p.team else None}
+
+
+def _check_participant(event: Event, name: str, team: Team | None, pid: int | None) -> None:
+    clash = db.session.scalar(
+        select(Participant.id).where(
+            Participant.event_id == event.id, Participant.name == name, Participant.id != pid
+        )
+    )
+    if clash is not None:
+        raise AuthoringError("name", f"there is already a participant called '{name}'")
+    if team is None and event.mode == Mode.TEAM:
+        raise AuthoringError("team", "in a team event every participant needs a team")
+    if team is not None and team.event_id != event.id:
+        raise AuthoringError("team", "that team belongs to another event")
+
+
+def create_participant(
+    event: Event, name: str, unit: str, team: Team | None, *, actor: str
+) -> Participant:
+    _check_participant(event, name, team, None)
+    p = Participant(event_id=event.id, name=name, unit=unit, team=team, login_token=new_secret())
+    db.session.add(p)
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="participant.create",
+        target=f"participant:{p.id}",
+        after=_participant_state(p),
+    )
+    return p
+
+
+def update_participant(
+    event: Event, p: Participant, name: str, unit: str, team: Team | None, *, actor: str
+) -> None:
+    _check_participant(event, name, team, p.id)
+    if team is not p.team and participant_played(p) and event.mode == Mode.TEAM:
+        raise AuthoringError("team", "this participant already played for their team")
+    before = _participant_state(p)
+    p.name, p.unit, p.team = name, unit, team
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="participant.update",
+        target=f"participant:{p.id}",
+        before=before,
+        after=_participant_state(p),
+    )
+
+
+def participant_played(p: Participant) -> bool:
+    return bool(
+        db.session.scalar(select(exists().where(Attempt.participant_id == p.id)))
+        or db.session.scalar(select(exists().where(CheckIn.participant_id == p.id)))
+        or db.session.scalar(select(exists().where(Submission.participant_id == p.id)))
+    )
+
+
+def delete_participant(event: Event, p: Participant, *, actor: str) -> None:
+    if participant_played(p):
+        raise InUse(f"'{p.name}' has check-ins or answers: deleting them would erase play data.")
+    before = _participant_state(p)
+    db.session.delete(p)
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="participant.delete",
+        target=f"participant:{p.id}",
+        before=before,
+    )
+
+
+def new_login_link(event: Event, p: Participant, *, actor: str) -> None:
+    """A fresh login token: the old personal link and badge stop working."""
+    p.login_token = new_secret()
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="participant.new_link",
+        target=f"participant:{p.id}",
+        reason="old link or badge lost",
+    )
+
+
+def preload_teams(event: Event) -> None:
+    """Load the event's teams with their members in two queries, for the page that lists
+    them all (instead of one query per team)."""
+    db.session.scalars(
+        select(Team).where(Team.event_id == event.id).options(selectinload(Team.members))
+    ).all()

@@ -1,0 +1,122 @@
+"""Authoring checkpoints: position, radius, opening hours; a stable key and a fresh public code
+on creation; deletion (with its tasks) refused once someone checked in or answered there."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
+
+from checkpoints.codes import new_public_code, slugify
+from quizengine.extensions import db
+from quizengine.models import Attempt, CheckIn, Checkpoint, Event, Task
+from quizengine.services import audit
+from quizengine.services.authoring import AuthoringError, InUse
+
+
+def _checkpoint_state(cp: Checkpoint) -> dict[str, Any]:
+    return {
+        "key": cp.key, "code": cp.code, "name": cp.name, "instructions": cp.instructions,
+        "lat": cp.lat, "lon": cp.lon, "radius_m": cp.radius_m,
+        "opens": cp.opens.isoformat("minutes") if cp.opens else None,
+        "closes": cp.closes.isoformat("minutes") if cp.closes else None,
+    }  # fmt: skip
+
+
+def _check_hours(opens: time | None, closes: time | None) -> None:
+    if opens is not None and closes is not None and closes <= opens:
+        raise AuthoringError("closes", "the checkpoint must close after it opens")
+
+
+def _unique_key(event: Event, name: str) -> str:
+    base = slugify(name, max_len=30)
+    taken = set(db.session.scalars(select(Checkpoint.key).where(Checkpoint.event_id == event.id)))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def _fresh_code() -> str:
+    while True:
+        code = new_public_code()
+        if db.session.scalar(select(Checkpoint.id).where(Checkpoint.code == code)) is None:
+            return code
+
+
+def save_checkpoint(
+    event: Event, cp: Checkpoint | None, data: dict[str, Any], *, actor: str
+) -> Checkpoint:
+    """Create (``cp`` None) or update a checkpoint from name, instructions, lat, lon,
+    radius_m, opens, closes."""
+    _check_hours(data.get("opens"), data.get("closes"))
+    before = None
+    if cp is None:
+        position = db.session.scalar(
+            select(func.coalesce(func.max(Checkpoint.position), -1)).where(
+                Checkpoint.event_id == event.id
+            )
+        )
+        cp = Checkpoint(
+            event_id=event.id,
+            key=_unique_key(event, data["name"]),
+            code=_fresh_code(),
+            position=(position or 0) + 1,
+        )
+        db.session.add(cp)
+    else:
+        before = _checkpoint_state(cp)
+    for name in ("name", "instructions", "lat", "lon", "radius_m", "opens", "closes"):
+        setattr(cp, name, data.get(name))
+    cp.instructions = cp.instructions or ""
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="checkpoint.update" if before else "checkpoint.create",
+        target=f"checkpoint:{cp.id}",
+        before=before,
+        after=_checkpoint_state(cp),
+    )
+    return cp
+
+
+def checkpoint_played(cp: Checkpoint) -> bool:
+    task_ids = select(Task.id).where(Task.checkpoint_id == cp.id)
+    return bool(
+        db.session.scalar(select(exists().where(CheckIn.checkpoint_id == cp.id)))
+        or db.session.scalar(select(exists().where(Attempt.task_id.in_(task_ids))))
+    )
+
+
+def delete_checkpoint(event: Event, cp: Checkpoint, *, actor: str) -> None:
+    """Delete a checkpoint and its tasks, unless someone checked in there or answered."""
+    if checkpoint_played(cp):
+        raise InUse(
+            f"'{cp.name}' has check-ins or answers: deleting it would erase play data. "
+            "Edit it instead (a moved position applies to the next check-ins)."
+        )
+    before = {**_checkpoint_state(cp), "tasks": [t.id for t in cp.tasks]}
+    for task in list(cp.tasks):
+        db.session.delete(task)
+    db.session.delete(cp)
+    db.session.flush()
+    audit.record(
+        event_id=event.id,
+        actor=actor,
+        action="checkpoint.delete",
+        target=f"checkpoint:{cp.id}",
+        before=before,
+    )
+
+
+def preload_checkpoints(event: Event) -> None:
+    """Load the event's checkpoints with their tasks in two queries, for the pages that list
+    them all (instead of one query per checkpoint or task)."""
+    db.session.scalars(
+        select(Checkpoint)
+        .where(Checkpoint.event_id == event.id)
+        .options(selectinload(Checkpoint.tasks))
+    ).all()
