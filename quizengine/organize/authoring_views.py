@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from checkpoints.eventfile import dump_event_file
 from quizengine import kinds
@@ -122,8 +123,10 @@ def event_export(event: Event) -> Response:
 # Teams and participants
 
 
-def _team_choices(event: Event) -> list[tuple[int, str]]:
-    return [(0, _("(no team)"))] + [(t.id, t.name) for t in event.teams]
+def _team_choices(event: Event) -> list[SelectChoice]:
+    return [SelectChoice("0", _("(no team)"))] + [
+        SelectChoice(str(t.id), t.name) for t in event.teams
+    ]
 
 
 @bp.route("/e/<slug>/teams", methods=["GET", "POST"])
@@ -191,7 +194,10 @@ def participant_new(event: Event) -> Page:
 @access.event_view(ORGANIZER)
 def participant_edit(event: Event, pid: int) -> Page:
     participant = _owned(Participant, event, pid)
-    form = ParticipantForm(obj=participant, team=participant.team_id or 0)
+    # not obj=: its .team (a Team row) would shadow the team id the select needs
+    form = ParticipantForm(
+        name=participant.name, unit=participant.unit, team=participant.team_id or 0
+    )
     form.team.choices = _team_choices(event)
     if form.validate_on_submit() and _saved(
         form,
@@ -297,18 +303,9 @@ def _task_form(event: Event, task: Task | None) -> TaskForm:
     if task is None:
         form = TaskForm(checkpoint=request.args.get("checkpoint", 0, type=int))
     else:
-        answer = task.answer
-        form = TaskForm(
-            obj=task,
-            checkpoint=task.checkpoint_id or 0,
-            choices="\n".join(task.choices or []),
-            answer_text=answer if task.kind == "choice" else "",
-            variants="\n".join(answer) if task.kind == "text" and answer else "",
-            number=answer.get("value") if isinstance(answer, dict) else None,
-            tolerance=answer.get("tolerance") if isinstance(answer, dict) else 0,
-        )
-    form.checkpoint.choices = [(0, _("anywhere (no checkpoint)"))] + [
-        (cp.id, cp.name) for cp in event.checkpoints
+        form = TaskForm(data=TaskForm.data_of(task))
+    form.checkpoint.choices = [SelectChoice("0", _("anywhere (no checkpoint)"))] + [
+        SelectChoice(str(cp.id), cp.name) for cp in event.checkpoints
     ]
     return form
 

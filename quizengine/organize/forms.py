@@ -17,6 +17,7 @@ from wtforms import (
     FloatField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -91,9 +92,13 @@ class EventForm(FlaskForm):
     freeze = DateTimeLocalField(
         _l("Leaderboard freeze (optional)"), format=LOCAL, validators=[Optional()]
     )
-    language = SelectField(_l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+    )
     mode = SelectField(
-        _l("Mode"), choices=[("team", _l("teams")), ("individual", _l("individual"))]
+        _l("Mode"),
+        choices=[SelectChoice("team", _l("teams")), SelectChoice("individual", _l("individual"))],
     )
     radius_m = FloatField(
         _l("Default radius (m)"),
@@ -114,12 +119,16 @@ class EventForm(FlaskForm):
     blind_judging = BooleanField(_l("Blind judging (hide team names from judges)"))
     review_policy = SelectField(
         _l("Several judges: score is the"),
-        choices=[("mean", _l("mean")), ("last", _l("last review"))],
+        choices=[SelectChoice("mean", _l("mean")), SelectChoice("last", _l("last review"))],
     )
     status = SelectField(
         _l("Status"),
         default="draft",
-        choices=[("draft", _l("draft")), ("live", _l("live")), ("closed", _l("closed"))],
+        choices=[
+            SelectChoice("draft", _l("draft")),
+            SelectChoice("live", _l("live")),
+            SelectChoice("closed", _l("closed")),
+        ],
     )
 
     def validate_ends(self, field: Field) -> None:
@@ -195,10 +204,10 @@ class CheckpointForm(FlaskForm):
 
 
 KINDS = [
-    ("choice", _l("question: multiple choice")),
-    ("text", _l("question: text answer")),
-    ("number", _l("question: number")),
-    ("creative", _l("creative challenge")),
+    SelectChoice("choice", _l("question: multiple choice")),
+    SelectChoice("text", _l("question: text answer")),
+    SelectChoice("number", _l("question: number")),
+    SelectChoice("creative", _l("creative challenge")),
 ]
 
 
@@ -221,9 +230,9 @@ class TaskForm(FlaskForm):
         _l("Participants send"),
         default="photo_text",
         choices=[
-            ("photo_text", _l("photo and text")),
-            ("photo", _l("photo")),
-            ("text", _l("text")),
+            SelectChoice("photo_text", _l("photo and text")),
+            SelectChoice("photo", _l("photo")),
+            SelectChoice("text", _l("text")),
         ],
     )
     time_limit_s = IntegerField(
@@ -234,6 +243,21 @@ class TaskForm(FlaskForm):
     points = IntegerField(
         _l("Points"), default=100, validators=[InputRequired(), NumberRange(min=0, max=100000)]
     )
+
+    @staticmethod
+    def data_of(task: Any) -> dict[str, Any]:
+        """The form's data for editing ``task`` (not ``obj=task``: the task's ``choices`` list
+        and ``checkpoint`` row would shadow the text and the id the form shows)."""
+        answer = task.answer
+        data = {name: getattr(task, name) for name in (
+            "kind", "title", "prompt", "rubric", "submit", "time_limit_s", "points")}  # fmt: skip
+        data["checkpoint"] = task.checkpoint_id or 0
+        data["choices"] = "\n".join(task.choices or [])
+        data["answer_text"] = answer if task.kind == "choice" else ""
+        data["variants"] = "\n".join(answer) if task.kind == "text" and answer else ""
+        data["number"] = answer.get("value") if isinstance(answer, dict) else None
+        data["tolerance"] = answer.get("tolerance") if isinstance(answer, dict) else 0
+        return data
 
     def data_for_service(self, checkpoint: Any) -> dict[str, Any]:
         data = {name: self[name].data for name in (
@@ -265,8 +289,8 @@ class RoleForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            ("organizer", _l("organizer")),
-            ("judge", _l("judge (reviews only)")),
-            ("owner", _l("owner")),
+            SelectChoice("organizer", _l("organizer")),
+            SelectChoice("judge", _l("judge (reviews only)")),
+            SelectChoice("owner", _l("owner")),
         ],
     )

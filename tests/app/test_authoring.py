@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import html
 import io
+import re
+import warnings
 from datetime import UTC, datetime, time, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
@@ -25,6 +28,7 @@ from quizengine.models import (
     Task,
     Team,
 )
+from quizengine.services import event_settings
 from tests.app.test_organize_access import login_as, quick_organizer
 from tests.builders import (
     grant,
@@ -590,3 +594,118 @@ def test_mode_and_teams_are_fixed_once_played(client, app, setup):
         event = db.session.get(Event, setup["event"])
         assert event.mode == "team"
         assert db.session.get(Participant, pid).team_id != other_id
+
+
+# -- forms -----------------------------------------------------------------------------------
+
+FORM_PAGES = [
+    "/organize/new", "/organize/import", "/organize/e/malang/settings",
+    "/organize/e/malang/teams", "/organize/e/malang/participants/new",
+    "/organize/e/malang/participants/import", "/organize/e/malang/checkpoints/new",
+    "/organize/e/malang/tasks/new", "/organize/e/malang/people",
+]  # fmt: skip
+
+
+def selected(page: bytes, select_name: str) -> str:
+    """The value of the selected option of the <select name=select_name> on the page."""
+    block = page.decode().split(f'name="{select_name}"')[1].split("</select>")[0]
+    found = re.search(r"<option selected value=\"([^\"]*)\"", block)
+    assert found, block
+    return found[1]
+
+
+def test_forms_build_without_deprecation_warnings_and_keep_the_selection(client, app, setup):
+    """WTForms 3.3 deprecates choices as tuples (gone in 3.4): every organizer form is built
+    with SelectChoice, and the choices made from the event still preselect the stored row."""
+    with app.app_context():
+        event = db.session.get(Event, setup["event"])
+        team, cp = make_team(event, "Kelompok 2"), make_checkpoint(event)
+        p, task = make_participant(event, team), make_task(event, cp)
+        db.session.commit()
+        ids = {"team": team.id, "cp": cp.id, "p": p.id, "task": task.id}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        for path in FORM_PAGES:
+            assert client.get(path).status_code == 200, path
+        participant = client.get(f"/organize/e/malang/participants/{ids['p']}")
+        task_page = client.get(f"/organize/e/malang/tasks/{ids['task']}")
+        settings = client.get("/organize/e/malang/settings")
+        refused = client.post("/organize/e/malang/tasks/new", data={"kind": "nope"})
+    assert selected(participant.data, "team") == str(ids["team"])
+    assert selected(task_page.data, "checkpoint") == str(ids["cp"])
+    assert selected(task_page.data, "kind") == "choice"
+    assert selected(settings.data, "mode") == "team"
+    assert refused.status_code == 422 and b"Not a valid choice" in refused.data
+
+
+class _FormFields(HTMLParser):
+    """What a browser would post from a page's form: inputs, textareas, selected options."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        name = a.get("name") or ""
+        if tag == "input" and name and a.get("type") not in ("checkbox", "file", "submit"):
+            self.fields[name] = a.get("value") or ""
+        elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
+            self.fields[name] = a.get("value") or "y"
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value") or ""
+        elif tag == "textarea":
+            self._textarea, self.fields[name] = name, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def browser_post(client: FlaskClient, path: str):
+    """Open the edit page and send its form back untouched, as a browser would."""
+    parser = _FormFields()
+    parser.feed(client.get(path).data.decode())
+    return client.post(path, data={k: v.lstrip("\n") for k, v in parser.fields.items()})
+
+
+def test_edit_pages_sent_back_untouched_change_nothing(client, app, setup):
+    """The edit forms show the stored team, checkpoint and choices (one per line), so saving
+    without touching anything keeps them."""
+    with app.app_context():
+        event = db.session.get(Event, setup["event"])
+        team, cp = make_team(event, "Kelompok 2"), make_checkpoint(event)
+        p, task = make_participant(event, team, unit="Dinas"), make_task(event, cp)
+        text_task = make_task(event, None, kind="text", choices=None, answer=["Tugu", "Monumen"])
+        db.session.commit()
+        ids = {"p": p.id, "task": task.id, "text": text_task.id, "cp": cp.id}
+        settings = event_settings.event_state(event)
+        position = (cp.lat, cp.lon, cp.radius_m, cp.opens, cp.closes, cp.name)
+    for path in (
+        f"/organize/e/malang/participants/{ids['p']}",
+        f"/organize/e/malang/tasks/{ids['task']}",
+        f"/organize/e/malang/tasks/{ids['text']}",
+        f"/organize/e/malang/checkpoints/{ids['cp']}",
+        "/organize/e/malang/settings",
+    ):
+        assert browser_post(client, path).status_code == 302, path
+    with app.app_context():
+        p, task = db.session.get(Participant, ids["p"]), db.session.get(Task, ids["task"])
+        assert (p.team.name, p.unit) == ("Kelompok 2", "Dinas")
+        assert (task.checkpoint_id, task.choices, task.answer) == (
+            ids["cp"], ["1946", "1953", "1962"], "1953"
+        )  # fmt: skip
+        assert db.session.get(Task, ids["text"]).answer == ["Tugu", "Monumen"]
+        assert event_settings.event_state(db.session.get(Event, setup["event"])) == settings
+        cp = db.session.get(Checkpoint, ids["cp"])
+        assert (cp.lat, cp.lon, cp.radius_m, cp.opens, cp.closes, cp.name) == position
