@@ -72,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     from quizengine import auth, models  # noqa: F401  (registers tables and the user loader)
+    from quizengine.services import score_version  # noqa: F401  (the score-version hook)
     from quizengine.database import configure_engine
 
     with app.app_context():

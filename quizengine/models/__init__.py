@@ -12,6 +12,7 @@ from quizengine.models.review import (
     SubmissionFile,
     SubmissionStatus,
 )
+from quizengine.models.score import ScoreVersion
 
 __all__ = [
     "Adjustment",
@@ -28,6 +29,7 @@ __all__ = [
     "Participant",
     "Review",
     "Role",
+    "ScoreVersion",
     "Status",
     "Submission",
     "SubmissionFile",

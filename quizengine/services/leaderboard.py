@@ -11,11 +11,12 @@ the reports all read it, so they cannot disagree.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from checkpoints.scoring import review_points
 from quizengine.extensions import db
@@ -30,6 +31,7 @@ from quizengine.models import (
     Task,
     Team,
 )
+from quizengine.services import score_version
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,18 @@ def creative_points(event: Event, until: datetime | None = None) -> dict[int, tu
     return out
 
 
-def scored_items(event: Event, until: datetime | None = None) -> list[ScoredItem]:
+def scored_items(
+    event: Event, until: datetime | None = None, *, questions: bool = True
+) -> list[ScoredItem]:
     """Every source of points of the event (up to ``until``), one item per source."""
+    items: list[ScoredItem] = []
+    if questions:
+        items.extend(_question_items(event, until))
+    _creative_and_adjustment_items(event, until, items)
+    return items
+
+
+def _question_items(event: Event, until: datetime | None) -> list[ScoredItem]:
     items: list[ScoredItem] = []
     q = (
         select(
@@ -123,7 +135,12 @@ def scored_items(event: Event, until: datetime | None = None) -> list[ScoredItem
         q = q.where(Attempt.answered_at <= until)
     for attempt_id, task_id, team_id, pid, points, at in db.session.execute(q):
         items.append(ScoredItem("question", team_id, pid, points, at, task_id, attempt_id))
+    return items
 
+
+def _creative_and_adjustment_items(
+    event: Event, until: datetime | None, items: list[ScoredItem]
+) -> None:
     judged = creative_points(event, until)
     if judged:
         # One score per attempt: its latest approved, judged submission counts.
@@ -160,19 +177,78 @@ def scored_items(event: Event, until: datetime | None = None) -> list[ScoredItem
         items.append(
             ScoredItem("adjustment", team_id, adj.participant_id, adj.points, adj.created_at)
         )
-    return items
 
 
-def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
-    """Per team and per participant tallies."""
+def _question_tallies(
+    event: Event, until: datetime | None
+) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    """Question points summed by the database, per team and per answering participant."""
+    scorer = func.coalesce(Attempt.answered_by_id, Attempt.participant_id)
+    reached = func.max(case((Attempt.points != 0, Attempt.answered_at)))
+    where = [
+        Attempt.event_id == event.id,
+        Task.kind != "creative",
+        Attempt.answered_at.is_not(None),
+    ]
+    if until is not None:
+        where.append(Attempt.answered_at <= until)
     teams: dict[int, _Tally] = defaultdict(_Tally)
     people: dict[int, _Tally] = defaultdict(_Tally)
-    for item in scored_items(event, until):
+    for out, key in ((teams, Attempt.team_id), (people, scorer)):
+        rows = db.session.execute(
+            select(key, func.sum(Attempt.points), func.count(Attempt.id), reached)
+            .join(Task, Task.id == Attempt.task_id)
+            .where(*where)
+            .group_by(key)
+        )
+        for ident, points, done, at in rows:
+            if ident is not None:
+                out[ident] = _Tally(int(points or 0), _aware(at), int(done))
+    return teams, people
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    """MAX() over a column loses the column type on SQLite: put the UTC zone back."""
+    if at is None or at.tzinfo is not None:
+        return at
+    return at.replace(tzinfo=UTC)
+
+
+def _compute_tallies(
+    event: Event, until: datetime | None
+) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    teams, people = _question_tallies(event, until)
+    for item in scored_items(event, until, questions=False):
         if item.participant_id is not None:
             people[item.participant_id].add(item)
         if item.team_id is not None:
             teams[item.team_id].add(item)
     return teams, people
+
+
+# (event id, epoch, version, until) -> tallies; per process, bounded, keyed on the score
+# version that every points-changing flush bumps (services/score_version.py).
+_CACHE: OrderedDict[tuple[object, ...], tuple[dict[int, _Tally], dict[int, _Tally]]] = OrderedDict()
+_CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()
+
+
+def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    """Per team and per participant tallies, from the cache while the score version holds."""
+    version = score_version.current(db.session, event.id)
+    key = (event.id, *(version or ("", 0)), until)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    result = _compute_tallies(event, until)
+    if version is not None and not (db.session.new or db.session.dirty or db.session.deleted):
+        with _CACHE_LOCK:
+            _CACHE[key] = result
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return result
 
 
 def _rank(entries: list[tuple[int, str, str, _Tally]]) -> list[Standing]:

@@ -1,0 +1,23 @@
+"""The score version of an event: changes whenever anything that counts for points changes.
+
+It is not a score (the leaderboard is always a sum over attempts, reviews and adjustments);
+it only tells every worker and host whether a cached sum is still the sum. ``epoch`` is random
+per row, so a reused event id never matches an old cache entry.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quizengine.extensions import db
+
+
+class ScoreVersion(db.Model):
+    __tablename__ = "score_version"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    epoch: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(BigInteger, default=1)

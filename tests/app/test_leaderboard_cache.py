@@ -1,0 +1,118 @@
+"""The leaderboard cache: reused while nothing that counts changed, never stale after a change
+committed by any session (another request, another worker, an organizer's correction)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import event as sa_event
+
+from quizengine.extensions import db
+from quizengine.models import Adjustment, Attempt, ScoreVersion
+from quizengine.services import leaderboard
+from tests.app.test_live_support import attempt
+from tests.builders import at, make_event, make_participant, make_task, make_team
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __enter__(self) -> QueryCounter:
+        sa_event.listen(db.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sa_event.remove(db.engine, "before_cursor_execute", self._count)
+
+    def _count(self, _conn, _cursor, statement, *_args) -> None:
+        self.statements.append(statement)
+
+    def aggregations(self) -> int:
+        return sum("GROUP BY" in s.upper() for s in self.statements)
+
+
+def _world():
+    event = make_event()
+    red, blue = make_team(event, "Red"), make_team(event, "Blue")
+    ana, budi = make_participant(event, red, "Ana"), make_participant(event, blue, "Budi")
+    task = make_task(event)
+    attempt(task, ana, at(event, 1), at(event, 2), points=80, correct=True)
+    db.session.commit()
+    return SimpleNamespace(event=event, red=red, blue=blue, ana=ana, budi=budi, task=task)
+
+
+def test_a_second_read_is_served_from_the_cache(ctx):
+    w = _world()
+    event, red = w.event, w.red
+    first = leaderboard.team_standings(event)
+    with QueryCounter() as counter:
+        again = leaderboard.team_standings(event)
+        assert leaderboard.team_points(event, red.id) == 80
+    assert again == first
+    assert counter.aggregations() == 0  # only the version lookup and the names
+
+
+def test_an_answer_committed_elsewhere_is_seen_at_once(app, ctx):
+    w = _world()
+    event, _red, blue, budi, task = w.event, w.red, w.blue, w.budi, w.task
+    assert leaderboard.team_points(event, blue.id) == 0
+    event_id, task_id, budi_id, blue_id = event.id, task.id, budi.id, blue.id
+    t1, t2, t3 = at(event, 1), at(event, 2), at(event, 3)
+    db.session.commit()  # outside a request, SQLite transactions hold the write lock
+    # Another request (its own app context, session and connection), as another worker would.
+    with app.app_context():
+        a = Attempt(
+            event_id=event_id,
+            task_id=task_id,
+            owner=f"team:{blue_id}",
+            team_id=blue_id,
+            participant_id=budi_id,
+            started_at=t1,
+            deadline=t3,
+            answered_at=t2,
+            answered_by_id=budi_id,
+            correct=True,
+            points=95,
+            status="answered",
+        )
+        db.session.add(a)
+        db.session.commit()
+    db.session.commit()  # end this session's read snapshot, as a new request would
+    assert leaderboard.team_points(event, blue_id) == 95
+    assert [s.name for s in leaderboard.team_standings(event)] == ["Blue", "Red"]
+
+
+def test_rescoring_an_attempt_and_adjustments_invalidate(ctx):
+    w = _world()
+    event, red, _blue, _budi, _task = w.event, w.red, w.blue, w.budi, w.task
+    assert leaderboard.team_points(event, red.id) == 80
+    version = db.session.get(ScoreVersion, event.id).version
+    row = db.session.query(Attempt).filter_by(team_id=red.id).one()
+    row.points = 40  # a correction re-scores the attempt
+    db.session.commit()
+    assert db.session.get(ScoreVersion, event.id).version == version + 1
+    assert leaderboard.team_points(event, red.id) == 40
+    db.session.add(Adjustment(event_id=event.id, team_id=red.id, points=7, reason="help", key="a1"))
+    db.session.commit()
+    assert leaderboard.team_points(event, red.id) == 47
+
+
+def test_a_start_does_not_bump_the_version(ctx):
+    w = _world()
+    event, _red, _blue, budi, _task = w.event, w.red, w.blue, w.budi, w.task
+    version = db.session.get(ScoreVersion, event.id).version
+    attempt(make_task(event), budi, at(event, 5))  # started, not answered
+    db.session.commit()
+    assert db.session.get(ScoreVersion, event.id).version == version
+
+
+def test_uncommitted_changes_are_counted_but_not_cached(ctx):
+    w = _world()
+    event, red = w.event, w.red
+    leaderboard.team_points(event, red.id)
+    db.session.add(Adjustment(event_id=event.id, team_id=red.id, points=5, reason="r", key="k"))
+    db.session.flush()
+    assert leaderboard.team_points(event, red.id) == 85
+    db.session.rollback()
+    assert leaderboard.team_points(event, red.id) == 80
