@@ -91,6 +91,7 @@ def render_task(
         start_problem=None if attempt else attempts.may_start(participant, task, now),
         judged=judged,
         can_submit=can_submit,
+        max_photos=submissions.MAX_PHOTOS,
         error=error,
         key=secrets.token_urlsafe(16),
         start_form=ConfirmForm(),

@@ -16,13 +16,13 @@ from checkpoints.geofence import Fix, GeoError
 from checkpoints.timeutil import format_duration, format_local, utc_now
 from quizengine.auth import current_participant, log_in_participant, log_out_participant
 from quizengine.extensions import db
-from quizengine.models import Attempt, Checkpoint, Mode, Participant, Task, Team
+from quizengine.models import Checkpoint, Mode, Participant, Team
 from quizengine.play import task_views  # noqa: F401  (registers the task routes)
 from quizengine.play.blueprint import bp
 from quizengine.play.common import participant_or_abort, refuse, safe_next, wants_json
 from quizengine.play.forms import CheckInForm, ConfirmForm, JoinForm, first_error
+from quizengine.play.tasklist import attempts_of, task_rows, tasks_of
 from quizengine.services import leaderboard
-from quizengine.services.attempts import owner_of
 from quizengine.services.checkins import (
     Refused,
     check_in,
@@ -124,17 +124,6 @@ def _score(participant: Participant) -> int:
     return leaderboard.participant_points(event, participant.id)
 
 
-def _attempts(participant: Participant) -> dict[int, Attempt]:
-    try:
-        owner = owner_of(participant)
-    except Refused:
-        return {}
-    rows = db.session.scalars(
-        select(Attempt).where(Attempt.event_id == participant.event_id, Attempt.owner == owner)
-    )
-    return {a.task_id: a for a in rows}
-
-
 @bp.get("/home")
 def home() -> ResponseReturnValue:
     participant = current_participant()
@@ -143,13 +132,15 @@ def home() -> ResponseReturnValue:
     event = participant.event
     now = utc_now()
     visited = visited_ids(participant)
-    attempts = _attempts(participant)
-    tasks = db.session.scalars(
-        select(Task).where(Task.event_id == event.id).order_by(Task.position, Task.id)
+    attempts = attempts_of(participant)
+    tasks = tasks_of(event.id)
+    open_tasks = task_rows([t for t in tasks if t.checkpoint_id in visited], attempts, now)
+    free_tasks = task_rows([t for t in tasks if t.checkpoint_id is None], attempts, now)
+    checkpoints = db.session.scalars(
+        select(Checkpoint)
+        .where(Checkpoint.event_id == event.id, Checkpoint.id.in_(visited))
+        .order_by(Checkpoint.position, Checkpoint.id)
     ).all()
-    open_tasks = [t for t in tasks if t.checkpoint_id in visited]
-    free_tasks = [t for t in tasks if t.checkpoint_id is None]
-    checkpoints = [c for c in event.checkpoints if c.id in visited]
     return render_template(
         "play/home.html",
         participant=participant,
@@ -162,8 +153,6 @@ def home() -> ResponseReturnValue:
         visited=checkpoints,
         open_tasks=open_tasks,
         free_tasks=free_tasks,
-        attempts=attempts,
-        now=now,
         form=ConfirmForm(),
     )
 
@@ -213,7 +202,9 @@ def checkpoint(code: str) -> ResponseReturnValue:
         event=cp.event,
         problem=open_problem(cp.event, cp, now),
         access=access,
-        attempts=_attempts(participant) if access else {},
+        tasks=task_rows(tasks_of(cp.event_id, cp.id), attempts_of(participant), now)
+        if access
+        else [],
         form=CheckInForm(),
     )
 

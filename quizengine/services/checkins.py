@@ -7,7 +7,7 @@ answering and submitting obey too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -59,22 +59,33 @@ def window_problem(event: Event, now: datetime) -> str | None:
 
 
 def hours_problem(checkpoint: Checkpoint, now: datetime) -> str | None:
-    """Why this checkpoint is closed now (opening hours, event's local time), or None."""
+    """Why this checkpoint is closed now (opening hours, event's local time), or None.
+
+    Hours may wrap past midnight (opens 20:00, closes 02:00: open when the local time is at or
+    after 20:00 or before 02:00). Equal opening and closing times mean always open."""
     event = checkpoint.event
+    opens, closes = checkpoint.opens, checkpoint.closes
+    if (opens is None and closes is None) or opens == closes:
+        return None
     local = to_local(now, event.timezone)
+    clock = local.time()
     day = local.replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
-    if checkpoint.opens is not None and local.time() < checkpoint.opens:
-        opens = local_to_utc(
-            day + timedelta(hours=checkpoint.opens.hour, minutes=checkpoint.opens.minute),
-            event.timezone,
+
+    def today(at: time) -> datetime:
+        return local_to_utc(day + timedelta(hours=at.hour, minutes=at.minute), event.timezone)
+
+    if opens is not None and closes is not None and closes < opens:  # wraps past midnight
+        if clock >= opens or clock < closes:
+            return None
+        if today(opens) >= event.ends_at:  # it will not open again before the event ends
+            return _("This checkpoint closed at %(when)s.", when=_when(event, today(closes), now))
+        return _("This checkpoint opens at %(when)s.", when=_when(event, today(opens), now))
+    if opens is not None and clock < opens:
+        return _("This checkpoint opens at %(when)s.", when=_when(event, today(opens), now))
+    if closes is not None and clock >= closes:
+        return _(
+            "This checkpoint closed at %(when)s for today.", when=_when(event, today(closes), now)
         )
-        return _("This checkpoint opens at %(when)s.", when=_when(event, opens, now))
-    if checkpoint.closes is not None and local.time() >= checkpoint.closes:
-        closes = local_to_utc(
-            day + timedelta(hours=checkpoint.closes.hour, minutes=checkpoint.closes.minute),
-            event.timezone,
-        )
-        return _("This checkpoint closed at %(when)s for today.", when=_when(event, closes, now))
     return None
 
 

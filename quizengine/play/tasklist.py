@@ -1,0 +1,149 @@
+"""The task lists of the home and checkpoint pages: one row per task with its state (points to
+win, running, time is up, the points scored...), read in two queries whatever the number of
+tasks, with every label translated once per page rather than once per row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from quizengine.extensions import db
+from quizengine.models import Attempt, AttemptStatus, Participant, Submission, Task
+from quizengine.services.attempts import owner_of
+from quizengine.services.checkins import Refused
+
+CREATIVE = "creative"
+_ANY_ID = 987654321  # builds the task URL pattern once; each row fills in its id
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """The columns of a task the list shows (no prompt, no answer)."""
+
+    id: int
+    title: str
+    kind: str
+    points: int
+    checkpoint_id: int | None
+
+
+@dataclass(frozen=True)
+class AttemptInfo:
+    """The columns of an attempt the list shows."""
+
+    task_id: int
+    status: str
+    points: int
+    correct: bool | None
+    deadline: datetime
+    review: str | None = None  # status of the latest submission (creative tasks)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One line of the list: ``tone`` is "" (nothing done yet), "run", "ok", "bad" or "wait"."""
+
+    id: int
+    title: str
+    state: str
+    tone: str
+    href: str
+
+
+def tasks_of(event_id: int, checkpoint_id: int | None = None) -> list[TaskInfo]:
+    """The event's tasks (only those of one checkpoint when ``checkpoint_id`` is given), in
+    their order, as plain rows."""
+    q = select(Task.id, Task.title, Task.kind, Task.points, Task.checkpoint_id).where(
+        Task.event_id == event_id
+    )
+    if checkpoint_id is not None:
+        q = q.where(Task.checkpoint_id == checkpoint_id)
+    rows = db.session.execute(q.order_by(Task.position, Task.id))
+    return [TaskInfo(*row) for row in rows]
+
+
+def attempts_of(participant: Participant) -> dict[int, AttemptInfo]:
+    """The participant's owner's (team's or own) attempts by task id, with the status of each
+    one's latest submission: two queries, however many attempts."""
+    try:
+        owner = owner_of(participant)
+    except Refused:
+        return {}
+    mine = (Attempt.event_id == participant.event_id, Attempt.owner == owner)
+    latest: dict[int, str] = {}
+    for attempt_id, status in db.session.execute(
+        select(Submission.attempt_id, Submission.status)
+        .join(Attempt, Attempt.id == Submission.attempt_id)
+        .where(*mine)
+        .order_by(Submission.id)
+    ):
+        latest[attempt_id] = status  # the last one wins
+    rows = db.session.execute(
+        select(
+            Attempt.id,
+            Attempt.task_id,
+            Attempt.status,
+            Attempt.points,
+            Attempt.correct,
+            Attempt.deadline,
+        ).where(*mine)
+    )
+    return {r.task_id: AttemptInfo(*r[1:], review=latest.get(r.id)) for r in rows}
+
+
+def _labels() -> dict[str, str]:
+    """Every label the list may show, translated once ("%(points)d points" is filled per row)."""
+    return {
+        "question": _("Question"),
+        "creative": _("Creative challenge"),
+        "points": _("%(points)d points"),
+        "scored": _("%(points)d points ✓"),
+        "running": _("running"),
+        "up": _("time is up"),
+        "wrong": _("wrong, 0 points"),
+        "late": _("late, 0 points"),
+        "pending": _("waiting for the judges"),
+        "approved": _("approved ✓"),
+        "rejected": _("not accepted"),
+        "disqualified": _("disqualified"),
+    }
+
+
+def _state(
+    labels: Mapping[str, str], task: TaskInfo, a: AttemptInfo | None, now: datetime
+) -> tuple[str, str]:
+    if a is None:
+        return labels["points"] % {"points": task.points}, ""
+    if a.status == AttemptStatus.RUNNING:
+        return (labels["running"], "run") if now <= a.deadline else (labels["up"], "bad")
+    if a.status == AttemptStatus.SUBMITTED:
+        review = a.review or "pending"
+        tone = {"pending": "wait", "approved": "ok"}.get(review, "bad")
+        return labels.get(review, labels["pending"]), tone
+    if a.status == AttemptStatus.LATE:
+        return labels["late"], "bad"
+    if a.correct:
+        return labels["scored"] % {"points": a.points}, "ok"
+    return labels["wrong"], "bad"
+
+
+def task_rows(
+    tasks: Sequence[TaskInfo], attempts: Mapping[int, AttemptInfo], now: datetime
+) -> list[TaskRow]:
+    """The rows to show, in the order of ``tasks``."""
+    if not tasks:
+        return []
+    labels = _labels()
+    pattern = url_for("play.task", task_id=_ANY_ID)
+    out: list[TaskRow] = []
+    for task in tasks:
+        state, tone = _state(labels, task, attempts.get(task.id), now)
+        title = task.title or labels[CREATIVE if task.kind == CREATIVE else "question"]
+        href = pattern.replace(str(_ANY_ID), str(task.id))
+        out.append(TaskRow(task.id, title, state, tone, href))
+    return out
