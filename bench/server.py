@@ -55,16 +55,28 @@ class Server:
             total += int(fields[11]) + int(fields[12])
         return total / TICK
 
+    def pending(self) -> int:
+        """Connections to this server not yet answered: waiting in the accept queue, open
+        (ESTABLISHED) or closed by the client but not yet by the server (CLOSE_WAIT)."""
+        port = f"0100007F:{self.port:04X}"
+        count = 0
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1] != port:
+                continue
+            if fields[3] == "0A":  # LISTEN: rx_queue is the accept backlog
+                count += int(fields[4].split(":")[1], 16)
+            elif fields[3] in ("01", "08"):
+                count += 1
+        return count
+
     def idle(self, wait: float = 3.0) -> bool:
-        """True once the workers stop using CPU (no request left in gunicorn's backlog)."""
+        """True once nothing is left in gunicorn's backlog or in its workers."""
         deadline = time.monotonic() + wait
-        before = self.cpu_seconds()
         while time.monotonic() < deadline:
-            time.sleep(0.5)
-            now = self.cpu_seconds()
-            if now - before < 0.02:
+            if self.pending() == 0:
                 return True
-            before = now
+            time.sleep(0.3)
         return False
 
     def rss_mb(self) -> list[float]:
