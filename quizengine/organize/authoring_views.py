@@ -39,6 +39,7 @@ from quizengine.services import (
     participant_import,
     people,
     places,
+    submissions,
 )
 from quizengine.services import event_settings as settings_service
 from quizengine.services import events as event_service
@@ -372,4 +373,5 @@ def task_preview(event: Event, task_id: int) -> str:
         event=event,
         task=task,
         kind_template=kinds.get(task.kind).template,
+        max_photos=submissions.MAX_PHOTOS,  # the creative kind's markup shows the limit
     )

@@ -65,6 +65,17 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def read_upload(field: Field, limit: int) -> bytes | None:
+    """The uploaded file's bytes (None without a file); a file over ``limit`` bytes is refused
+    rather than cut short (a cut list or event file would be read as if it were whole)."""
+    if not (field.data and getattr(field.data, "filename", "")):
+        return None
+    raw: bytes = field.data.read(limit + 1)
+    if len(raw) > limit:
+        raise ValidationError(f"The file is larger than {limit // 1_000_000} MB.")
+    return raw
+
+
 # --------------------------------------------------------------------------------------------
 # Forms
 
@@ -159,10 +170,14 @@ class ParticipantCsvForm(FlaskForm):
         _l("Paste CSV (header name,team,unit)"), validators=[Length(max=2_000_000)]
     )
     file = FileField(_l("or upload a CSV file"))
+    upload: bytes | None = None
+
+    def validate_file(self, field: Field) -> None:
+        self.upload = read_upload(field, 2_000_000)
 
     def csv_text(self) -> str:
-        if self.file.data and getattr(self.file.data, "filename", ""):
-            raw = self.file.data.read(2_000_001)
+        """The list to import (after validation): the uploaded file, else the pasted text."""
+        if (raw := self.upload) is not None:
             try:
                 return raw.decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -273,10 +288,15 @@ class TaskForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("Event file (YAML)"))
     text = TextAreaField(_l("or paste it here"), validators=[Length(max=1_000_000)])
+    upload: bytes | None = None
+
+    def validate_file(self, field: Field) -> None:
+        self.upload = read_upload(field, 1_000_000)
 
     def raw(self) -> bytes:
-        if self.file.data and getattr(self.file.data, "filename", ""):
-            return self.file.data.read(1_000_001)
+        """The event file (after validation): the uploaded file, else the pasted text."""
+        if self.upload is not None:
+            return self.upload
         return (self.text.data or "").encode("utf-8")
 
 

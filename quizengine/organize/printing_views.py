@@ -36,53 +36,58 @@ def print_home(event: Event) -> str:
     )
 
 
-def _pdf(event: Event, data: bytes, name: str) -> Response:
+def _download(event: Event, what: str) -> Response | tuple[str, int]:
+    """The sheets or badges PDF as a download, or the refusal page for a local PUBLIC_URL."""
+    make = printing.sheets_pdf if what == "sheets" else printing.badge_pdf
+    try:
+        data = make(event, current_app.config["PUBLIC_URL"], force=_force())
+    except printing.LocalUrlRefused as exc:
+        return _refused(event, exc)
     return Response(
         data,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-{name}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-{what}.pdf"'},
     )
-
-
-@bp.get("/e/<slug>/print/sheets.pdf")
-@access.event_view(ORGANIZER)
-def print_sheets_pdf(event: Event) -> Response | tuple[str, int]:
-    try:
-        data = printing.sheets_pdf(event, current_app.config["PUBLIC_URL"], force=_force())
-    except printing.LocalUrlRefused as exc:
-        return _refused(event, exc)
-    return _pdf(event, data, "sheets")
-
-
-@bp.get("/e/<slug>/print/badges.pdf")
-@access.event_view(ORGANIZER)
-def print_badges_pdf(event: Event) -> Response | tuple[str, int]:
-    try:
-        data = printing.badge_pdf(event, current_app.config["PUBLIC_URL"], force=_force())
-    except printing.LocalUrlRefused as exc:
-        return _refused(event, exc)
-    return _pdf(event, data, "badges")
 
 
 def _svg(url: str) -> Markup:
     return Markup(qr_svg(url, "M", module_px=6))  # noqa: S704 (our own SVG, no user markup)
 
 
+def _page(event: Event, what: str) -> str | tuple[str, int]:
+    """The print-styled HTML page of the sheets or the badges (or the refusal page)."""
+    try:
+        job = printing.print_job(
+            event,
+            current_app.config["PUBLIC_URL"],
+            force=_force(),
+            sheets=what == "sheets",
+            badges=what == "badges",
+        )
+    except printing.LocalUrlRefused as exc:
+        return _refused(event, exc)
+    return render_template(f"organize/print_{what}.html", event=event, job=job, svg=_svg)
+
+
+@bp.get("/e/<slug>/print/sheets.pdf")
+@access.event_view(ORGANIZER)
+def print_sheets_pdf(event: Event) -> Response | tuple[str, int]:
+    return _download(event, "sheets")
+
+
+@bp.get("/e/<slug>/print/badges.pdf")
+@access.event_view(ORGANIZER)
+def print_badges_pdf(event: Event) -> Response | tuple[str, int]:
+    return _download(event, "badges")
+
+
 @bp.get("/e/<slug>/print/sheets")
 @access.event_view(ORGANIZER)
 def print_sheets(event: Event) -> str | tuple[str, int]:
-    try:
-        job = printing.print_job(event, current_app.config["PUBLIC_URL"], force=_force())
-    except printing.LocalUrlRefused as exc:
-        return _refused(event, exc)
-    return render_template("organize/print_sheets.html", event=event, job=job, svg=_svg)
+    return _page(event, "sheets")
 
 
 @bp.get("/e/<slug>/print/badges")
 @access.event_view(ORGANIZER)
 def print_badges(event: Event) -> str | tuple[str, int]:
-    try:
-        job = printing.print_job(event, current_app.config["PUBLIC_URL"], force=_force())
-    except printing.LocalUrlRefused as exc:
-        return _refused(event, exc)
-    return render_template("organize/print_badges.html", event=event, job=job, svg=_svg)
+    return _page(event, "badges")

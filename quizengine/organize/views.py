@@ -85,7 +85,7 @@ def _require_admin() -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def event_new() -> str | Response:
+def event_new() -> tuple[str, int] | Response:
     """Create an event (admins only); its creator becomes its owner."""
     _require_admin()
     form = EventForm()
@@ -100,7 +100,8 @@ def event_new() -> str | Response:
             db.session.commit()
             flash(_("Event created: now add teams, checkpoints and tasks."), "success")
             return redirect(url_for("organize.event", slug=event.slug))
-    return render_template("organize/event_form.html", form=form, event=None)
+    status = 422 if request.method == "POST" else 200
+    return render_template("organize/event_form.html", form=form, event=None), status
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -9,6 +9,12 @@ change (who, what, before/after); the view commits once.
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+
+from quizengine.extensions import db
+
 
 class AuthoringError(ValueError):
     """Input the service refuses; ``field`` is the form field it belongs to ('' = whole form)."""
@@ -20,3 +26,24 @@ class AuthoringError(ValueError):
 
 class InUse(ValueError):
     """A deletion refused because participants already played with the thing."""
+
+
+def any_row(*conditions: ColumnElement[bool]) -> bool:
+    """Does any row match any of ``conditions`` (one ``exists`` each), in one query?"""
+    return bool(db.session.scalar(select(or_(*(exists().where(c) for c in conditions)))))
+
+
+def next_position(column: Any, event_id: int) -> int:
+    """The position after the last one of the event's rows (0 for the first row)."""
+    table = column.class_
+    return db.session.scalar(
+        select(func.coalesce(func.max(column), -1) + 1).where(table.event_id == event_id)
+    )
+
+
+def first_free(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``... whichever is not ``taken`` first."""
+    name, n = wanted, 2
+    while name in taken:
+        name, n = f"{wanted}-{n}", n + 1
+    return name

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from checkpoints.codes import slugify
 from checkpoints.timeutil import local_to_utc, to_local, zone
 from quizengine.extensions import db
 from quizengine.models import Attempt, CheckIn, Event, Organizer, Role
 from quizengine.services import audit, roles
-from quizengine.services.authoring import AuthoringError
+from quizengine.services.authoring import AuthoringError, any_row, first_free
 
 EVENT_FIELDS = (
     "title", "timezone", "language", "mode", "radius_m", "speed_weight", "accuracy_cap_m",
@@ -59,10 +59,7 @@ def _apply_event(event: Event, data: dict[str, Any]) -> None:
 
 def _unique_slug(wanted: str) -> str:
     taken = set(db.session.scalars(select(Event.slug).where(Event.slug.like(f"{wanted}%"))))
-    slug, n = wanted, 2
-    while slug in taken:
-        slug, n = f"{wanted}-{n}", n + 1
-    return slug
+    return first_free(wanted, taken)
 
 
 def create_event(data: dict[str, Any], *, creator: Organizer, actor: str) -> Event:
@@ -103,7 +100,4 @@ def update_event(event: Event, data: dict[str, Any], *, actor: str) -> None:
 
 
 def _has_play(event: Event) -> bool:
-    return bool(
-        db.session.scalar(select(exists().where(Attempt.event_id == event.id)))
-        or db.session.scalar(select(exists().where(CheckIn.event_id == event.id)))
-    )
+    return any_row(Attempt.event_id == event.id, CheckIn.event_id == event.id)

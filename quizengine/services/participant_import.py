@@ -59,7 +59,11 @@ def import_participants(event: Event, text: str, *, actor: str) -> list[Particip
         )
     line, header = rows[0]
     header = [h.lower() for h in header]
-    if "name" not in header or any(h not in CSV_HEADER for h in header):
+    if (
+        "name" not in header
+        or any(h not in CSV_HEADER for h in header)
+        or len(set(header)) < len(header)
+    ):
         raise CsvRefused(
             [
                 CsvProblem(

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from checkpoints.codes import new_join_code, new_secret
 from quizengine.extensions import db
-from quizengine.models import Attempt, CheckIn, Event, Mode, Participant, Submission, Team
+from quizengine.models import (
+    Adjustment,
+    Attempt,
+    CheckIn,
+    Event,
+    Mode,
+    Participant,
+    Submission,
+    Team,
+)
 from quizengine.services import audit
-from quizengine.services.authoring import AuthoringError, InUse
+from quizengine.services.authoring import AuthoringError, InUse, any_row
 
 
 def _team_state(team: Team) -> dict[str, Any]:
@@ -58,12 +67,15 @@ def rename_team(event: Event, team: Team, name: str, *, actor: str) -> None:
 
 
 def team_played(team: Team) -> bool:
+    """Has the team or one of its members checked in, answered or had points adjusted?"""
     member_ids = select(Participant.id).where(Participant.team_id == team.id)
-    return bool(
-        db.session.scalar(select(exists().where(Attempt.team_id == team.id)))
-        or db.session.scalar(select(exists().where(CheckIn.team_id == team.id)))
-        or db.session.scalar(select(exists().where(Attempt.participant_id.in_(member_ids))))
-        or db.session.scalar(select(exists().where(CheckIn.participant_id.in_(member_ids))))
+    return any_row(
+        Attempt.team_id == team.id,
+        CheckIn.team_id == team.id,
+        Adjustment.team_id == team.id,
+        Attempt.participant_id.in_(member_ids),
+        CheckIn.participant_id.in_(member_ids),
+        Adjustment.participant_id.in_(member_ids),
     )
 
 
@@ -71,7 +83,8 @@ def delete_team(event: Event, team: Team, *, actor: str) -> None:
     """Delete a team and its members, unless the team already played."""
     if team_played(team):
         raise InUse(
-            f"team '{team.name}' has check-ins or answers: deleting it would erase play data. "
+            f"team '{team.name}' has check-ins, answers or point adjustments: deleting it would "
+            "erase play data. "
             "Rename it instead, or correct points with an adjustment."
         )
     before = {**_team_state(team), "members": [p.name for p in team.members]}
@@ -143,16 +156,21 @@ def update_participant(
 
 
 def participant_played(p: Participant) -> bool:
-    return bool(
-        db.session.scalar(select(exists().where(Attempt.participant_id == p.id)))
-        or db.session.scalar(select(exists().where(CheckIn.participant_id == p.id)))
-        or db.session.scalar(select(exists().where(Submission.participant_id == p.id)))
+    """Has the participant checked in, answered, sent something or had points adjusted?"""
+    return any_row(
+        Attempt.participant_id == p.id,
+        CheckIn.participant_id == p.id,
+        Submission.participant_id == p.id,
+        Adjustment.participant_id == p.id,
     )
 
 
 def delete_participant(event: Event, p: Participant, *, actor: str) -> None:
     if participant_played(p):
-        raise InUse(f"'{p.name}' has check-ins or answers: deleting them would erase play data.")
+        raise InUse(
+            f"'{p.name}' has check-ins, answers or point adjustments: deleting them would erase "
+            "play data."
+        )
     before = _participant_state(p)
     db.session.delete(p)
     db.session.flush()

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from checkpoints.codes import new_public_code, slugify
 from quizengine.extensions import db
 from quizengine.models import Attempt, CheckIn, Checkpoint, Event, Task
 from quizengine.services import audit
-from quizengine.services.authoring import AuthoringError, InUse
+from quizengine.services.authoring import AuthoringError, InUse, any_row, first_free, next_position
 
 
 def _checkpoint_state(cp: Checkpoint) -> dict[str, Any]:
@@ -31,12 +31,8 @@ def _check_hours(opens: time | None, closes: time | None) -> None:
 
 
 def _unique_key(event: Event, name: str) -> str:
-    base = slugify(name, max_len=30)
     taken = set(db.session.scalars(select(Checkpoint.key).where(Checkpoint.event_id == event.id)))
-    key, n = base, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    return key
+    return first_free(slugify(name, max_len=30), taken)
 
 
 def _fresh_code() -> str:
@@ -54,16 +50,11 @@ def save_checkpoint(
     _check_hours(data.get("opens"), data.get("closes"))
     before = None
     if cp is None:
-        position = db.session.scalar(
-            select(func.coalesce(func.max(Checkpoint.position), -1)).where(
-                Checkpoint.event_id == event.id
-            )
-        )
         cp = Checkpoint(
             event_id=event.id,
             key=_unique_key(event, data["name"]),
             code=_fresh_code(),
-            position=(position or 0) + 1,
+            position=next_position(Checkpoint.position, event.id),
         )
         db.session.add(cp)
     else:
@@ -85,10 +76,7 @@ def save_checkpoint(
 
 def checkpoint_played(cp: Checkpoint) -> bool:
     task_ids = select(Task.id).where(Task.checkpoint_id == cp.id)
-    return bool(
-        db.session.scalar(select(exists().where(CheckIn.checkpoint_id == cp.id)))
-        or db.session.scalar(select(exists().where(Attempt.task_id.in_(task_ids))))
-    )
+    return any_row(CheckIn.checkpoint_id == cp.id, Attempt.task_id.in_(task_ids))
 
 
 def delete_checkpoint(event: Event, cp: Checkpoint, *, actor: str) -> None:

@@ -97,11 +97,19 @@ class PrintJob:
     labels: dict[str, str]
 
 
-def print_job(event: Event, public_url: str, *, force: bool = False) -> PrintJob:
-    """The sheets and badges of ``event`` with URLs under ``public_url`` (checked first)."""
+def print_job(
+    event: Event,
+    public_url: str,
+    *,
+    force: bool = False,
+    sheets: bool = True,
+    badges: bool = True,
+) -> PrintJob:
+    """The sheets and/or badges of ``event`` with URLs under ``public_url`` (checked first);
+    the part not asked for stays empty (badges need the whole roster)."""
     check_public_url(public_url, force)
     sheet_event = SheetEvent(title=event.title, window=format_window(event))
-    sheets = [
+    sheet_list = [
         SheetCheckpoint(
             name=cp.name,
             instructions=cp.instructions,
@@ -109,26 +117,27 @@ def print_job(event: Event, public_url: str, *, force: bool = False) -> PrintJob
             url=event_service.checkpoint_url(public_url, cp),
         )
         for cp in event.checkpoints
+        if sheets
     ]
-    badges = [
+    badge_list = [
         Badge(
             name=p.name,
             team=p.team.name if p.team else "",
             subtitle=p.unit,
             url=event_service.login_url(public_url, p),
         )
-        for p in event_service.roster(event)
+        for p in (event_service.roster(event) if badges else ())
     ]
-    return PrintJob(sheet_event, sheets, badges, LABELS.get(event.language, LABELS["en"]))
+    return PrintJob(sheet_event, sheet_list, badge_list, LABELS.get(event.language, LABELS["en"]))
 
 
 def sheets_pdf(event: Event, public_url: str, *, force: bool = False) -> bytes:
     """One A4 page per checkpoint (checkpoints.sheets), labels in the event's language."""
-    job = print_job(event, public_url, force=force)
+    job = print_job(event, public_url, force=force, badges=False)
     return checkpoint_sheets_pdf(job.event, job.checkpoints, job.labels)
 
 
 def badge_pdf(event: Event, public_url: str, *, force: bool = False) -> bytes:
     """Personal login badges, several per A4 page with cut lines."""
-    job = print_job(event, public_url, force=force)
+    job = print_job(event, public_url, force=force, sheets=False)
     return badges_pdf(job.event, job.badges)

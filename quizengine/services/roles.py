@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from quizengine.extensions import db
 from quizengine.models import Event, EventRole, Organizer, Role
@@ -21,6 +22,7 @@ def team_of(event: Event) -> list[EventRole]:
         select(EventRole)
         .join(Organizer, Organizer.id == EventRole.organizer_id)
         .where(EventRole.event_id == event.id)
+        .options(contains_eager(EventRole.organizer))
         .order_by(Organizer.email)
     ).all()
     return sorted(rows, key=lambda r: ROLES.index(r.role))

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, func, select
-
 from quizengine.extensions import db
 from quizengine.models import Attempt, Event, Kind, Task
 from quizengine.services import audit
-from quizengine.services.authoring import AuthoringError, InUse
+from quizengine.services.authoring import AuthoringError, InUse, any_row, next_position
 
 
 def task_state(task: Task) -> dict[str, Any]:
@@ -53,17 +51,20 @@ def save_task(event: Event, task: Task | None, data: dict[str, Any], *, actor: s
     choices, answer = _task_answer(data)
     before = None
     if task is None:
-        position = db.session.scalar(
-            select(func.coalesce(func.max(Task.position), -1)).where(Task.event_id == event.id)
-        )
-        task = Task(event_id=event.id, position=(position or 0) + 1)
+        task = Task(event_id=event.id, position=next_position(Task.position, event.id))
         db.session.add(task)
     else:
+        if data["kind"] != task.kind and task_played(task):
+            raise AuthoringError(
+                "kind",
+                "this task already has attempts: its kind cannot change (the answers given "
+                "were for the old kind); add a new task instead",
+            )
         before = task_state(task)
     task.kind, task.title, task.prompt = data["kind"], data.get("title") or "", data["prompt"]
     task.checkpoint = checkpoint
     task.choices, task.answer = choices, answer
-    task.rubric = data.get("rubric") or "" if data["kind"] == Kind.CREATIVE else ""
+    task.rubric = (data.get("rubric") or "") if data["kind"] == Kind.CREATIVE else ""
     task.submit = data.get("submit") or "photo_text"
     task.time_limit_s, task.points = data["time_limit_s"], data["points"]
     db.session.flush()
@@ -79,7 +80,7 @@ def save_task(event: Event, task: Task | None, data: dict[str, Any], *, actor: s
 
 
 def task_played(task: Task) -> bool:
-    return bool(db.session.scalar(select(exists().where(Attempt.task_id == task.id))))
+    return any_row(Attempt.task_id == task.id)
 
 
 def delete_task(event: Event, task: Task, *, actor: str) -> None:

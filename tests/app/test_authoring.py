@@ -429,6 +429,8 @@ def test_task_of_each_kind(client, app, setup, data, choices, answer):
     )
     if choices:
         assert all(c.encode() in preview.data for c in choices)
+    if data["kind"] == "creative":
+        assert b'data-max-count="6"' in preview.data  # the participant's photo limit
     edit = client.get(f"/organize/e/malang/tasks/{task_id}")
     assert edit.status_code == 200  # the form shows the stored answer back
 
