@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 KEY = Regexp(r"^[A-Za-z0-9_-]{8,64}$", message="Invalid idempotency key.")
@@ -51,7 +52,10 @@ class DisqualifyForm(FlaskForm):
 class FlagDecisionForm(FlaskForm):
     decision = RadioField(
         "Decision",
-        choices=[("cleared", "Clear the flags"), ("upheld", "Uphold the flags")],
+        choices=[
+            SelectChoice("cleared", "Clear the flags"),
+            SelectChoice("upheld", "Uphold the flags"),
+        ],
         validators=[InputRequired()],
     )
     reason = StringField("Reason", validators=REASON)

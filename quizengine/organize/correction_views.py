@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from checkpoints.timeutil import format_local, utc_now
 from quizengine.extensions import db
@@ -30,12 +31,15 @@ AUDIT_SHOWN = 100
 
 def _fill(event: Event, **forms: Any) -> dict[str, Any]:
     """All forms of the page, with their choices from the event."""
-    teams = [(None, "-")] + [(t.id, t.name) for t in event.teams]
-    people = [(None, "-")] + [
-        (p.id, f"{p.name} ({p.team.name})" if p.team else p.name) for p in event.participants
+    teams = [SelectChoice(None, "-")] + [SelectChoice(t.id, t.name) for t in event.teams]
+    people = [SelectChoice(None, "-")] + [
+        SelectChoice(p.id, f"{p.name} ({p.team.name})" if p.team else p.name)
+        for p in event.participants
     ]
     checkin = forms.get("checkin") or ManualCheckinForm()
-    checkin.checkpoint_id.choices = [(c.id, f"{c.name} [{c.code}]") for c in event.checkpoints]
+    checkin.checkpoint_id.choices = [
+        SelectChoice(c.id, f"{c.name} [{c.code}]") for c in event.checkpoints
+    ]
     checkin.team_id.choices = teams
     checkin.participant_id.choices = people
     adjust = forms.get("adjust") or AdjustmentForm(key=secrets.token_urlsafe(16))
@@ -43,7 +47,9 @@ def _fill(event: Event, **forms: Any) -> dict[str, Any]:
     adjust.participant_id.choices = people
     rescore = forms.get("rescore") or RescoreForm()
     rescore.task_id.choices = [
-        (t.id, f"{t.title or t.prompt[:60]} ({t.kind})") for t in event.tasks if not t.is_creative
+        SelectChoice(t.id, f"{t.title or t.prompt[:60]} ({t.kind})")
+        for t in event.tasks
+        if not t.is_creative
     ]
     disqualify = forms.get("disqualify") or DisqualifyForm()
     return {"checkin": checkin, "adjust": adjust, "rescore": rescore, "disqualify": disqualify}

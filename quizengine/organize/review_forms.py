@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 
 class ReviewForm(FlaskForm):
     verdict = RadioField(
         "Verdict",
-        choices=[("approve", "Approve"), ("reject", "Reject (the team may submit again)")],
+        choices=[
+            SelectChoice("approve", "Approve"),
+            SelectChoice("reject", "Reject (the team may submit again)"),
+        ],
         validators=[InputRequired()],
     )
     points = IntegerField("Points", validators=[Optional(), NumberRange(min=0)])
