@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, Response, request
-from flask_login import current_user
 
 from quizengine.auth import current_participant, rate_limit_key
 from quizengine.extensions import limiter
@@ -151,4 +150,4 @@ def limited_routes(app: Flask) -> dict[str, str | None]:
     return {path: endpoint_for(app, path) for path in LIMITS}
 
 
-__all__ = ["LIMITS", "Rule", "apply_limits", "current_user", "limited_routes"]
+__all__ = ["LIMITS", "Rule", "apply_limits", "limited_routes"]
