@@ -52,6 +52,5 @@ def test_login_limit_is_shared_by_all_workers(app: Flask, database_uri: str, tmp
     # Failure-counted limits check before the request and count after it, so each process may
     # let one request race past the line: at most 10 + 2. Per-process counters would allow 14.
     assert 10 <= allowed <= 12, codes
-    assert [len(codes[i::2]) for i in range(2)] == [7, 7]  # each process served 7, under 10
     keys = redis.Redis.from_url(REDIS_URL).keys("*login:target@example.org*")
     assert keys, "the counter is not in Redis"
