@@ -879,10 +879,10 @@ class _Checker:
                        ok=lambda v: 0 < v <= 50_000)
         opens = get("opens", self.clock, what="opens")
         closes = get("closes", self.clock, what="closes")
-        if opens is not None and closes is not None and closes <= opens:
-            self.add(f["closes"][1], _join(path, "closes"), "the checkpoint must close after it "
-                     f"opens: closes {_dump_clock(closes)} is not later than opens "
-                     f"{_dump_clock(opens)}")
+        # closes before opens: open across midnight (20:00-02:00); equal times are ambiguous.
+        if opens is not None and closes is not None and closes == opens:
+            self.add(f["closes"][1], _join(path, "closes"), "opens and closes are both "
+                     f"{_dump_clock(opens)}: leave both out for a checkpoint that is always open")
         instructions = get("instructions", self.text, default="", what="the instructions",
                            limit=_MAX_TEXT, single_line=False, allow_empty=True)
         tasks = self.tasks(f.get("tasks", (None, None))[1], _join(path, "tasks"), "tasks")

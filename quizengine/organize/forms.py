@@ -210,8 +210,11 @@ class CheckpointForm(FlaskForm):
             )
 
     def validate_closes(self, field: Field) -> None:
-        if self.opens.data and field.data and field.data <= self.opens.data:
-            raise ValidationError(_l("The checkpoint must close after it opens."))
+        # Closing before opening means open across midnight (20:00-02:00).
+        if self.opens.data and field.data and field.data == self.opens.data:
+            raise ValidationError(
+                _l("Opens and closes are the same time: leave both empty for always open.")
+            )
 
     def data_for_service(self) -> dict[str, Any]:
         return {name: self[name].data for name in (

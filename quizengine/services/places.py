@@ -26,8 +26,11 @@ def _checkpoint_state(cp: Checkpoint) -> dict[str, Any]:
 
 
 def _check_hours(opens: time | None, closes: time | None) -> None:
-    if opens is not None and closes is not None and closes <= opens:
-        raise AuthoringError("closes", "the checkpoint must close after it opens")
+    # closes before opens means open across midnight (20:00-02:00); equal times are ambiguous.
+    if opens is not None and closes is not None and closes == opens:
+        raise AuthoringError(
+            "closes", "opens and closes are the same time: leave both empty for always open"
+        )
 
 
 def _unique_key(event: Event, name: str) -> str:

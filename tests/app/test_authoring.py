@@ -363,7 +363,7 @@ BAD_CHECKPOINTS = [
     ({"map_link": ""}, b"Give the position"),
     ({"map_link": "", "lat": "-7.9"}, b"Give the position"),
     ({"map_link": "", "lat": "-97", "lon": "112"}, b"between -90"),
-    ({"map_link": "-7.97, 112.63", "opens": "16:00", "closes": "08:00"}, b"close after it opens"),
+    ({"map_link": "-7.97, 112.63", "opens": "16:00", "closes": "16:00"}, b"the same time"),
     ({"map_link": "-7.97, 112.63", "radius_m": "0"}, b"between 1 and 50000"),
 ]  # fmt: skip
 

@@ -287,9 +287,16 @@ def test_checkpoint_optional_fields():
     assert checkpoint.tasks == []
 
 
+def test_opening_hours_may_run_past_midnight():
+    spec = parse_event_file(CHECKPOINT + "    opens: '20:00'\n    closes: '02:00'\n")
+    (checkpoint,) = spec.checkpoints
+    assert (checkpoint.opens, checkpoint.closes) == (time(20, 0), time(2, 0))
+    assert parse_event_file(dump_event_file(spec)) == spec
+
+
 @pytest.mark.parametrize(("extra", "field", "message"), [
-    ("    opens: '12:00'\n    closes: '09:00'\n", "checkpoints[0].closes",
-     "the checkpoint must close after it opens: closes 09:00 is not later than opens 12:00"),
+    ("    opens: '12:00'\n    closes: '12:00'\n", "checkpoints[0].closes",
+     "opens and closes are both 12:00: leave both out for a checkpoint that is always open"),
     ("    opens: noon\n", "checkpoints[0].opens",
      "opens must be a time of day written HH:MM, such as 09:00, got 'noon'"),
     ("    closes: '24:00'\n", "checkpoints[0].closes", "must be a time of day written HH:MM"),
