@@ -72,8 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     from quizengine import auth, models  # noqa: F401  (registers tables and the user loader)
-    from quizengine.services import score_version  # noqa: F401  (the score-version hook)
     from quizengine.database import configure_engine
+    from quizengine.services import score_version  # noqa: F401  (the score-version hook)
 
     with app.app_context():
         configure_engine(db.engine)

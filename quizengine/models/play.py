@@ -93,6 +93,8 @@ class Attempt(db.Model):
         CheckConstraint("points >= 0", name="points"),
         CheckConstraint("status IN ('running', 'answered', 'late', 'submitted')", name="status"),
         Index("ix_attempt_event_team", "event_id", "team_id"),
+        # Pages look up the owner's attempts (team or participant) on every request.
+        Index("ix_attempt_event_owner", "event_id", "owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,8 +15,9 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from checkpoints.scoring import review_points
 from quizengine.extensions import db
@@ -72,10 +73,23 @@ class _Tally:
             self.reached_at = item.at
 
 
-def creative_points(event: Event, until: datetime | None = None) -> dict[int, tuple[int, datetime]]:
+# Whose points: the whole event (None), ("team", team id) or ("participant", participant id).
+Scope = tuple[str, int] | None
+
+
+def _scoped(query: Any, scope: Scope, team_col: Any, person_col: Any) -> Any:
+    if scope is None:
+        return query
+    kind, ident = scope
+    return query.where((team_col if kind == "team" else person_col) == ident)
+
+
+def creative_points(
+    event: Event, until: datetime | None = None, scope: Scope = None
+) -> dict[int, tuple[int, datetime]]:
     """Judged points per approved submission id (mean or last by event, capped at the task's
     points), with when that score was reached; only approving reviews up to ``until`` count."""
-    rows = db.session.execute(
+    query = (
         select(Submission.id, Task.points)
         .join(Attempt, Submission.attempt_id == Attempt.id)
         .join(Task, Task.id == Attempt.task_id)
@@ -83,6 +97,9 @@ def creative_points(event: Event, until: datetime | None = None) -> dict[int, tu
             Submission.event_id == event.id,
             Submission.status == SubmissionStatus.APPROVED.value,
         )
+    )
+    rows = db.session.execute(
+        _scoped(query, scope, Attempt.team_id, Submission.participant_id)
     ).all()
     if not rows:
         return {}
@@ -139,9 +156,9 @@ def _question_items(event: Event, until: datetime | None) -> list[ScoredItem]:
 
 
 def _creative_and_adjustment_items(
-    event: Event, until: datetime | None, items: list[ScoredItem]
+    event: Event, until: datetime | None, items: list[ScoredItem], scope: Scope = None
 ) -> None:
-    judged = creative_points(event, until)
+    judged = creative_points(event, until, scope)
     if judged:
         # One score per attempt: its latest approved, judged submission counts.
         latest: dict[int, tuple[int, int, int | None, int]] = {}
@@ -162,12 +179,20 @@ def _creative_and_adjustment_items(
             points, at = judged[sub_id]
             items.append(ScoredItem("creative", team_id, pid, points, at, task_id, attempt_id))
 
-    team_of = dict(
-        db.session.execute(
-            select(Participant.id, Participant.team_id).where(Participant.event_id == event.id)
-        ).all()
-    )
+    members = select(Participant.id, Participant.team_id).where(Participant.event_id == event.id)
     aq = select(Adjustment).where(Adjustment.event_id == event.id)
+    if scope is not None and scope[0] == "team":
+        members = members.where(Participant.team_id == scope[1])
+        aq = aq.where(
+            or_(
+                Adjustment.team_id == scope[1],
+                Adjustment.participant_id.in_(members.with_only_columns(Participant.id)),
+            )
+        )
+    elif scope is not None:
+        members = members.where(Participant.id == scope[1])
+        aq = aq.where(Adjustment.participant_id == scope[1])
+    team_of = dict(db.session.execute(members).all())
     if until is not None:
         aq = aq.where(Adjustment.created_at <= until)
     for adj in db.session.scalars(aq):
@@ -180,7 +205,7 @@ def _creative_and_adjustment_items(
 
 
 def _question_tallies(
-    event: Event, until: datetime | None
+    event: Event, until: datetime | None, scope: Scope = None
 ) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
     """Question points summed by the database, per team and per answering participant."""
     scorer = func.coalesce(Attempt.answered_by_id, Attempt.participant_id)
@@ -195,12 +220,15 @@ def _question_tallies(
     teams: dict[int, _Tally] = defaultdict(_Tally)
     people: dict[int, _Tally] = defaultdict(_Tally)
     for out, key in ((teams, Attempt.team_id), (people, scorer)):
-        rows = db.session.execute(
+        if scope is not None and (out is teams) != (scope[0] == "team"):
+            continue
+        query = (
             select(key, func.sum(Attempt.points), func.count(Attempt.id), reached)
             .join(Task, Task.id == Attempt.task_id)
             .where(*where)
             .group_by(key)
         )
+        rows = db.session.execute(_scoped(query, scope, Attempt.team_id, scorer))
         for ident, points, done, at in rows:
             if ident is not None:
                 out[ident] = _Tally(int(points or 0), _aware(at), int(done))
@@ -233,22 +261,52 @@ _CACHE_SIZE = 64
 _CACHE_LOCK = threading.Lock()
 
 
-def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
-    """Per team and per participant tallies, from the cache while the score version holds."""
+def _cache_key(event: Event, until: datetime | None) -> tuple[tuple[object, ...], bool]:
     version = score_version.current(db.session, event.id)
-    key = (event.id, *(version or ("", 0)), until)
+    return (event.id, *(version or ("", 0)), until), version is not None
+
+
+def _cached(key: tuple[object, ...]) -> tuple[dict[int, _Tally], dict[int, _Tally]] | None:
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
-            return hit
+        return hit
+
+
+def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    """Per team and per participant tallies, from the cache while the score version holds."""
+    key, versioned = _cache_key(event, until)
+    hit = _cached(key)
+    if hit is not None:
+        return hit
     result = _compute_tallies(event, until)
-    if version is not None and not (db.session.new or db.session.dirty or db.session.deleted):
+    if versioned and not score_version.pending(db.session):
         with _CACHE_LOCK:
             _CACHE[key] = result
             while len(_CACHE) > _CACHE_SIZE:
                 _CACHE.popitem(last=False)
     return result
+
+
+def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> _Tally:
+    """One team's or participant's tally: from the event's cached tallies when they are
+    current, else from queries narrowed to that team or participant (a home page must not
+    sum the whole event after every answer somebody else gives)."""
+    kind, ident = scope
+    hit = _cached(_cache_key(event, until)[0])
+    if hit is not None:
+        found = (hit[0] if kind == "team" else hit[1]).get(ident)
+        return found or _Tally()
+    teams, people = _question_tallies(event, until, scope)
+    base = (teams if kind == "team" else people).get(ident)
+    tally = _Tally(base.points, base.reached_at, base.tasks_done) if base else _Tally()
+    items: list[ScoredItem] = []
+    _creative_and_adjustment_items(event, until, items, scope)
+    for item in items:
+        if (item.team_id if kind == "team" else item.participant_id) == ident:
+            tally.add(item)
+    return tally
 
 
 def _rank(entries: list[tuple[int, str, str, _Tally]]) -> list[Standing]:
@@ -292,13 +350,11 @@ def participant_standings(event: Event, until: datetime | None = None) -> list[S
 
 
 def team_points(event: Event, team_id: int, until: datetime | None = None) -> int:
-    teams, _ = _tallies(event, until)
-    return teams[team_id].points if team_id in teams else 0
+    return _one_tally(event, until, ("team", team_id)).points
 
 
 def participant_points(event: Event, participant_id: int, until: datetime | None = None) -> int:
-    _, people = _tallies(event, until)
-    return people[participant_id].points if participant_id in people else 0
+    return _one_tally(event, until, ("participant", participant_id)).points
 
 
 def board_until(event: Event, now: datetime, live: bool) -> datetime | None:

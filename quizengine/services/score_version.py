@@ -30,6 +30,8 @@ TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Task, Event)
 # Attempt columns that count; a new, unanswered attempt (a start) changes no score.
 ATTEMPT_SCORING = ("points", "answered_at", "status", "team_id", "answered_by_id", "participant_id")
 
+PENDING = "quizengine.score_version.pending"
+
 _UPSERT = text(
     "INSERT INTO score_version (event_id, epoch, version) VALUES (:event_id, :epoch, 1) "
     "ON CONFLICT (event_id) DO UPDATE SET version = score_version.version + 1"
@@ -83,3 +85,19 @@ def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
                     changed.add(event_id)
         for event_id in sorted(changed):  # one lock order for every transaction
             bump(session, event_id)
+    if changed:
+        session.info[PENDING] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_ended(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def pending(session: Session) -> bool:
+    """Has this session's open transaction changed points? Then what it reads is not what
+    other sessions see under the same version, and must not be cached."""
+    return bool(session.info.get(PENDING)) or bool(
+        session.new or session.dirty or session.deleted
+    )

@@ -116,3 +116,32 @@ def test_uncommitted_changes_are_counted_but_not_cached(ctx):
     assert leaderboard.team_points(event, red.id) == 85
     db.session.rollback()
     assert leaderboard.team_points(event, red.id) == 80
+
+
+def test_a_flushed_but_uncommitted_change_is_never_cached(ctx):
+    w = _world()
+    event, red = w.event, w.red
+    adjustment = Adjustment(event_id=event.id, team_id=red.id, points=5, reason="r", key="k")
+    db.session.add(adjustment)
+    db.session.flush()  # bumps the version inside this transaction
+    assert {s.name: s.points for s in leaderboard.team_standings(event)}["Red"] == 85
+    db.session.rollback()  # the version bump is gone again
+    # Another transaction bumps to the same version number with other content.
+    db.session.add(Adjustment(event_id=event.id, team_id=red.id, points=1, reason="r", key="j"))
+    db.session.commit()
+    assert {s.name: s.points for s in leaderboard.team_standings(event)}["Red"] == 81
+    assert leaderboard.team_points(event, red.id) == 81
+
+
+def test_one_team_without_the_cache_equals_the_whole_board(ctx):
+    w = _world()
+    event = w.event
+    db.session.add(
+        Adjustment(event_id=event.id, participant_id=w.ana.id, points=-3, reason="r", key="p")
+    )
+    db.session.commit()
+    board = {s.id: s.points for s in leaderboard.team_standings(event)}
+    people = {s.id: s.points for s in leaderboard.participant_standings(event)}
+    leaderboard._CACHE.clear()  # the narrowed queries, as after somebody else's answer
+    assert {t: leaderboard.team_points(event, t) for t in board} == board
+    assert {p: leaderboard.participant_points(event, p) for p in people} == people
