@@ -181,7 +181,8 @@ def main() -> None:
         "--after-root",
         type=Path,
         default=None,
-        help="a scratch checkout with a proposed fix (bench/proposals/scratch.sh)",
+        help="another checkout served side by side for before/after rows "
+        "(e.g. `git worktree add DIR REV`)",
     )
     args = parser.parse_args()
     args.compare_workers = [int(x) for x in args.compare_workers.split(",") if x]
