@@ -75,7 +75,7 @@ checkpoints:
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run every test with the libyaml fast path and with the strict pure-Python loader."""
     if request.param == "pure-python":
-        monkeypatch.setattr(eventfile, "_CLoader", None)
+        monkeypatch.setattr(eventfile.loading, "_CLoader", None)
     return request.param
 
 

@@ -127,7 +127,7 @@ def test_round_trip(spec: EventSpec):
     assert parse_event_file(text) == spec
     assert parse_event_file(text.encode()) == spec
     assert dump_event_file(parse_event_file(text)) == text
-    with mock.patch.object(eventfile, "_CLoader", None):  # the strict pure-Python loader
+    with mock.patch.object(eventfile.loading, "_CLoader", None):  # the strict pure-Python loader
         assert parse_event_file(text) == spec
 
 
@@ -151,5 +151,8 @@ def test_any_title_text_either_parses_back_or_is_refused_cleanly(title: str):
 def test_garbage_never_crashes(data: bytes | str):
     with contextlib.suppress(EventFileError):
         parse_event_file(data)
-    with contextlib.suppress(EventFileError), mock.patch.object(eventfile, "_CLoader", None):
+    with (
+        contextlib.suppress(EventFileError),
+        mock.patch.object(eventfile.loading, "_CLoader", None),
+    ):
         parse_event_file(data)

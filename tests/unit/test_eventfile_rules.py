@@ -35,7 +35,7 @@ checkpoints:
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run every test with the libyaml fast path and with the strict pure-Python loader."""
     if request.param == "pure-python":
-        monkeypatch.setattr(eventfile, "_CLoader", None)
+        monkeypatch.setattr(eventfile.loading, "_CLoader", None)
     return request.param
 
 
@@ -617,9 +617,9 @@ def test_dump_writes_optional_fields():
 
 
 def test_libyaml_fast_path_is_used_for_clean_files(loader: str):
-    if loader != "libyaml" or eventfile._CLoader is None:
+    if loader != "libyaml" or eventfile.loading._CLoader is None:
         pytest.skip("libyaml is not in use")
-    assert eventfile._compose_fast(HEAD) is not eventfile._SLOW
+    assert eventfile.loading._compose_fast(HEAD) is not eventfile.loading._SLOW
     for tricky in (HEAD + "a: &x 1\nb: *x\n", HEAD + "x: " + "[" * 50 + "]" * 50 + "\n",
                    HEAD + "  bad: indent\n"):
-        assert eventfile._compose_fast(tricky) is eventfile._SLOW
+        assert eventfile.loading._compose_fast(tricky) is eventfile.loading._SLOW
