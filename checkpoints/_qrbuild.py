@@ -19,10 +19,12 @@ def _flips(data_cells: list[list[int]], count: int) -> tuple[tuple[int, ...], ..
     per_mask = []
     for mask in range(8):
         func = util.mask_func(mask)
-        per_mask.append(tuple(
-            sum(1 << (count - 1 - c) for c in cols if func(r, c) != base(r, c))
-            for r, cols in enumerate(data_cells)
-        ))
+        per_mask.append(
+            tuple(
+                sum(1 << (count - 1 - c) for c in cols if func(r, c) != base(r, c))
+                for r, cols in enumerate(data_cells)
+            )
+        )
     return tuple(per_mask)
 
 
@@ -42,8 +44,12 @@ class FastQRCode(qrcode.QRCode):
         base = row_bits(self.modules)
         flips = _FLIPS[self.version]
         scores = [
-            (penalty_rows([b ^ f for b, f in zip(base, flips[mask], strict=True)],
-                          self.modules_count), mask)
+            (
+                penalty_rows(
+                    [b ^ f for b, f in zip(base, flips[mask], strict=True)], self.modules_count
+                ),
+                mask,
+            )
             for mask in range(8)
         ]
         return min(scores)[1]

@@ -93,10 +93,12 @@ def position_flags(
         same = [p for p in previous if _same_point(p.lat, p.lon, fix.lat, fix.lon)]
         if same:
             times = "time" if len(same) == 1 else "times"
-            flags.append(Flag(
-                "repeated_coordinates",
-                f"({fix.lat:.6f}, {fix.lon:.6f}) seen before {len(same)} {times}",
-            ))
+            flags.append(
+                Flag(
+                    "repeated_coordinates",
+                    f"({fix.lat:.6f}, {fix.lon:.6f}) seen before {len(same)} {times}",
+                )
+            )
     if fix.accuracy_m <= SUSPICIOUS_ACCURACY_M:
         flags.append(Flag("suspicious_accuracy", f"accuracy reported as {fix.accuracy_m:g} m"))
     if fix.taken_at is not None:
@@ -106,8 +108,10 @@ def position_flags(
         elif -age > FUTURE_TOLERANCE_S:
             flags.append(Flag("future_fix", f"position time {_fmt_seconds(-age)} ahead of server"))
     if _same_point(fix.lat, fix.lon, place.lat, place.lon):
-        flags.append(Flag(
-            "exact_checkpoint_position",
-            f"({fix.lat:.6f}, {fix.lon:.6f}) equals the checkpoint's stored position",
-        ))
+        flags.append(
+            Flag(
+                "exact_checkpoint_position",
+                f"({fix.lat:.6f}, {fix.lon:.6f}) equals the checkpoint's stored position",
+            )
+        )
     return flags

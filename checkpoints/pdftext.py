@@ -92,7 +92,7 @@ class PdfText:
                 while size > width and len(word) > 1:
                     head = self._fitting_prefix(word, width)
                     lines.append(head)
-                    word = word[len(head):]
+                    word = word[len(head) :]
                     size = self.width(word)
                 line, used = word, size
             lines.append(line)
@@ -112,8 +112,17 @@ class PdfText:
         return line.rstrip() + _ELLIPSIS
 
     def block(
-        self, x: float, y: float, width: float, text: str, sizes: tuple[float, ...], *,
-        max_lines: int, bottom: float | None = None, bold: bool = False, align: str = "L",
+        self,
+        x: float,
+        y: float,
+        width: float,
+        text: str,
+        sizes: tuple[float, ...],
+        *,
+        max_lines: int,
+        bottom: float | None = None,
+        bold: bool = False,
+        align: str = "L",
     ) -> float:
         """Draw ``text`` wrapped in ``width`` from (x, y) at the first font size in ``sizes``
         that fits in ``max_lines`` lines (0: no limit) and above ``bottom``; at the last size,

@@ -61,8 +61,11 @@ def draw_qr(pdf: FPDF, url: str, x: float, y: float, box_mm: float) -> None:
     pdf.set_fill_color(0)
     for row, col, length in dark_runs(matrix):
         pdf.rect(
-            left + col * module, top + row * module,
-            length * module + _BLEED_MM, module + _BLEED_MM, style=RenderStyle.F,
+            left + col * module,
+            top + row * module,
+            length * module + _BLEED_MM,
+            module + _BLEED_MM,
+            style=RenderStyle.F,
         )
 
 
@@ -76,8 +79,9 @@ def _new_pdf(title: str) -> tuple[FPDF, PdfText]:
     return pdf, text
 
 
-def _sheet_page(pdf: FPDF, text: PdfText, event: SheetEvent, cp: SheetCheckpoint,
-                labels: Mapping[str, str]) -> None:
+def _sheet_page(
+    pdf: FPDF, text: PdfText, event: SheetEvent, cp: SheetCheckpoint, labels: Mapping[str, str]
+) -> None:
     pdf.add_page()
     width = _A4_W - 30
     pdf.set_text_color(60)
@@ -94,8 +98,16 @@ def _sheet_page(pdf: FPDF, text: PdfText, event: SheetEvent, cp: SheetCheckpoint
     y = text.block(15, y, width, cp.url, (11, 9, 8), max_lines=2, align="C")
     code_line = f"{labels['code']}: {cp.code}"
     y = text.block(15, y + 1, width, code_line, (26, 20, 14), max_lines=1, bold=True, align="C")
-    text.block(15, y + 3, width, cp.instructions, (12, 11, 10, 9, 8), max_lines=0,
-               bottom=_A4_H - 22, align="L")
+    text.block(
+        15,
+        y + 3,
+        width,
+        cp.instructions,
+        (12, 11, 10, 9, 8),
+        max_lines=0,
+        bottom=_A4_H - 22,
+        align="L",
+    )
     pdf.set_text_color(90)
     text.block(15, _A4_H - 19, width, labels["scan_hint"], (9, 8), max_lines=2, align="C")
 
@@ -121,8 +133,16 @@ def checkpoint_sheets_pdf(
     return bytes(pdf.output())
 
 
-def _badge(pdf: FPDF, text: PdfText, event: SheetEvent, badge: Badge,
-           x: float, y: float, w: float, h: float) -> None:
+def _badge(
+    pdf: FPDF,
+    text: PdfText,
+    event: SheetEvent,
+    badge: Badge,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+) -> None:
     pdf.set_draw_color(150)
     pdf.set_line_width(0.2)
     pdf.set_dash_pattern(dash=2, gap=1.5)
@@ -138,8 +158,15 @@ def _badge(pdf: FPDF, text: PdfText, event: SheetEvent, badge: Badge,
         pdf.set_text_color(70)
         text.block(x + 5, ty + 1, column, badge.subtitle, (9, 8, 7), max_lines=3)
     pdf.set_text_color(110)
-    text.block(x + 5, y + h - 14, column, f"{event.title}\n{event.window}", (7, 6),
-               max_lines=3, bottom=y + h - 3)
+    text.block(
+        x + 5,
+        y + h - 14,
+        column,
+        f"{event.title}\n{event.window}",
+        (7, 6),
+        max_lines=3,
+        bottom=y + h - 3,
+    )
 
 
 def badges_pdf(event: SheetEvent, badges: Sequence[Badge]) -> bytes:

@@ -98,6 +98,4 @@ def _transaction_ended(session: Session) -> None:
 def pending(session: Session) -> bool:
     """Has this session's open transaction changed points? Then what it reads is not what
     other sessions see under the same version, and must not be cached."""
-    return bool(session.info.get(PENDING)) or bool(
-        session.new or session.dirty or session.deleted
-    )
+    return bool(session.info.get(PENDING)) or bool(session.new or session.dirty or session.deleted)

@@ -70,8 +70,18 @@ def test_generated_codes_survive_typing_sloppily(length):
 
 @pytest.mark.parametrize(
     ("code", "ok"),
-    [("ABC123", True), ("ABCD", True), ("ABC", False), ("A" * 33, False), ("abc123", False),
-     ("ABC12O", False), ("ABC-12", False), ("", False), (None, False), (123456, False)],
+    [
+        ("ABC123", True),
+        ("ABCD", True),
+        ("ABC", False),
+        ("A" * 33, False),
+        ("abc123", False),
+        ("ABC12O", False),
+        ("ABC-12", False),
+        ("", False),
+        (None, False),
+        (123456, False),
+    ],
 )
 def test_is_well_formed_code(code, ok):
     assert is_well_formed_code(code) is ok

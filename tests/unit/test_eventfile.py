@@ -62,13 +62,16 @@ starts: 2026-12-05 07:00
 ends: 2026-12-05 17:00
 """
 # Lines 5-9: one valid checkpoint.
-CHECKPOINT = HEAD + """\
+CHECKPOINT = (
+    HEAD
+    + """\
 checkpoints:
   - key: tugu
     name: Tugu
     lat: -7.78290
     lon: 110.36707
 """
+)
 
 
 @pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
@@ -105,7 +108,9 @@ def test_design_example_parses():
     assert (spec.language, spec.mode, spec.radius_m, spec.speed_weight) == ("id", "team", 50, 0.5)
     assert [t.name for t in spec.teams] == ["Kelompok 1"]
     assert [p.name for p in spec.teams[0].participants] == [
-        "Kepala Dinas Pendidikan", "Camat Talang Ubi"]
+        "Kepala Dinas Pendidikan",
+        "Camat Talang Ubi",
+    ]
     (checkpoint,) = spec.checkpoints
     assert (checkpoint.key, checkpoint.name) == ("balaikota", "Balai Kota Malang")
     assert (checkpoint.lat, checkpoint.lon, checkpoint.radius_m) == (-7.97713, 112.634, 60)
@@ -131,8 +136,18 @@ def test_design_example_round_trips():
 def test_dump_keeps_the_design_layout():
     text = dump_event_file(parse_event_file(DESIGN_EXAMPLE))
     assert list(yaml.safe_load(text)) == [
-        "title", "timezone", "starts", "ends", "language", "mode", "radius_m",
-        "speed_weight", "teams", "checkpoints", "tasks"]
+        "title",
+        "timezone",
+        "starts",
+        "ends",
+        "language",
+        "mode",
+        "radius_m",
+        "speed_weight",
+        "teams",
+        "checkpoints",
+        "tasks",
+    ]
     assert "\nstarts: 2023-10-06 07:00\n" in text
     assert "\nends: 2023-10-06 17:00\n" in text
     assert "\ntasks: []\n" in text
@@ -141,8 +156,19 @@ def test_dump_keeps_the_design_layout():
     checkpoint_keys = list(yaml.safe_load(text)["checkpoints"][0])
     assert checkpoint_keys == ["key", "name", "lat", "lon", "radius_m", "instructions", "tasks"]
     # defaults that would only add noise are left out
-    for absent in ("accuracy_cap_m", "max_speed_kmh", "freeze", "slug", "team_code_login",
-                   "blind_judging", "review_policy", "rubric", "submit", "code", "opens"):
+    for absent in (
+        "accuracy_cap_m",
+        "max_speed_kmh",
+        "freeze",
+        "slug",
+        "team_code_login",
+        "blind_judging",
+        "review_policy",
+        "rubric",
+        "submit",
+        "code",
+        "opens",
+    ):
         assert f"{absent}:" not in text
 
 
@@ -171,10 +197,12 @@ def test_demo_event():
     kinds = {t.kind for c in spec.checkpoints for t in c.tasks}
     assert kinds == {"choice", "text", "number", "creative"}
     assert any(t.kind == "text" and len(t.answer) > 1 for c in spec.checkpoints for t in c.tasks)
-    assert any(t.kind == "number" and t.answer["tolerance"] > 0
-               for c in spec.checkpoints for t in c.tasks)
-    assert any(t.kind == "creative" and "photo" in t.submit
-               for c in spec.checkpoints for t in c.tasks)
+    assert any(
+        t.kind == "number" and t.answer["tolerance"] > 0 for c in spec.checkpoints for t in c.tasks
+    )
+    assert any(
+        t.kind == "creative" and "photo" in t.submit for c in spec.checkpoints for t in c.tasks
+    )
     assert len(spec.tasks) == 1
     assert parse_event_file(dump_event_file(spec)) == spec
 
@@ -190,7 +218,10 @@ def test_fixture_files_parse_and_round_trip(path: Path):
 
 def test_fixture_files_exist():
     assert {p.name for p in FIXTURES.glob("*.yaml")} >= {
-        "minimal.yaml", "individual.yaml", "english.yaml"}
+        "minimal.yaml",
+        "individual.yaml",
+        "english.yaml",
+    }
 
 
 # --- refused files: each problem has its exact line, field and a useful message ------------
@@ -199,15 +230,19 @@ def test_fixture_files_exist():
 def test_bad_time_zone():
     problem = one(HEAD.replace("Asia/Jakarta", "Asia/Jakarte"))
     assert (problem.line, problem.field) == (2, "timezone")
-    assert problem.message == ("unknown time zone 'Asia/Jakarte'; use an IANA time zone name "
-                               "such as Asia/Jakarta (did you mean 'Asia/Jakarta'?)")
+    assert problem.message == (
+        "unknown time zone 'Asia/Jakarte'; use an IANA time zone name "
+        "such as Asia/Jakarta (did you mean 'Asia/Jakarta'?)"
+    )
 
 
 def test_end_before_start():
     problem = one(HEAD.replace("ends: 2026-12-05 17:00", "ends: 2026-12-05 06:30"))
     assert (problem.line, problem.field) == (4, "ends")
-    assert problem.message == ("the event must end after it starts: ends 2026-12-05 06:30 is "
-                               "not later than starts 2026-12-05 07:00")
+    assert problem.message == (
+        "the event must end after it starts: ends 2026-12-05 06:30 is "
+        "not later than starts 2026-12-05 07:00"
+    )
 
 
 def test_latitude_out_of_range():
@@ -216,7 +251,9 @@ def test_latitude_out_of_range():
 
 
 def test_choice_answer_not_among_the_choices():
-    problem = one(CHECKPOINT + """\
+    problem = one(
+        CHECKPOINT
+        + """\
     tasks:
       - type: question
         prompt: In which year?
@@ -224,29 +261,37 @@ def test_choice_answer_not_among_the_choices():
         answer: "1935"
         time_limit_s: 60
         points: 100
-""")
+"""
+    )
     assert (problem.line, problem.field) == (14, "checkpoints[0].tasks[0].answer")
-    assert problem.message == ("the answer '1935' is not one of the choices "
-                               "('1946', '1953', '1962')")
+    assert problem.message == (
+        "the answer '1935' is not one of the choices ('1946', '1953', '1962')"
+    )
 
 
 def test_duplicate_checkpoint_keys():
-    problem = one(CHECKPOINT + """\
+    problem = one(
+        CHECKPOINT
+        + """\
   - key: tugu
     name: Tugu again
     lat: -7.8
     lon: 110.4
-""")
+"""
+    )
     assert (problem.line, problem.field) == (10, "checkpoints[1].key")
-    assert problem.message == ("checkpoint key 'tugu' is already used by checkpoints[0].key on "
-                               "line 6; each checkpoint key must be unique within the event")
+    assert problem.message == (
+        "checkpoint key 'tugu' is already used by checkpoints[0].key on "
+        "line 6; each checkpoint key must be unique within the event"
+    )
 
 
 def test_duplicate_yaml_mapping_keys():
     problem = one(HEAD + "title: Another title\n")
     assert (problem.line, problem.field) == (5, "title")
-    assert problem.message == ("duplicate field 'title': it is already given on line 1; "
-                               "give each field once")
+    assert problem.message == (
+        "duplicate field 'title': it is already given on line 1; give each field once"
+    )
 
 
 def test_duplicate_yaml_mapping_keys_deep_in_the_file():
@@ -262,14 +307,17 @@ def test_negative_radius():
 
 
 def test_unknown_task_type():
-    problem = one(HEAD + """\
+    problem = one(
+        HEAD
+        + """\
 tasks:
   - type: quiz
     prompt: Anything?
     answer: yes
     time_limit_s: 60
     points: 10
-""")
+"""
+    )
     assert (problem.line, problem.field) == (6, "tasks[0].type")
     assert problem.message == "the task type must be 'question' or 'creative', got 'quiz'"
 
@@ -282,7 +330,8 @@ def test_empty_file(data: str | bytes):
 
 def test_file_with_only_comments():
     assert one("# nothing here yet\n") == Problem(
-        None, "", "the file is empty (it holds only comments)")
+        None, "", "the file is empty (it holds only comments)"
+    )
 
 
 def test_not_yaml():
@@ -305,8 +354,7 @@ def test_huge_file():
 
 def test_file_just_over_the_limit():
     problem = one(b"#" * (MAX_FILE_BYTES + 1))
-    assert problem.message == ("the file is 1,000,001 bytes; the limit is 1 MB "
-                               "(1,000,000 bytes)")
+    assert problem.message == ("the file is 1,000,001 bytes; the limit is 1 MB (1,000,000 bytes)")
 
 
 def test_file_size_counts_utf8_bytes():
@@ -318,8 +366,10 @@ def test_file_size_counts_utf8_bytes():
 def test_top_level_list():
     problem = one("- title: T\n- timezone: Asia/Jakarta\n")
     assert (problem.line, problem.field) == (1, "")
-    assert problem.message == ("the top level must be a mapping of event fields "
-                               "(title:, timezone:, starts: ...), got a list")
+    assert problem.message == (
+        "the top level must be a mapping of event fields "
+        "(title:, timezone:, starts: ...), got a list"
+    )
 
 
 def test_top_level_scalar():
@@ -335,8 +385,9 @@ def test_alias_bomb():
     problem = one("\n".join(lines) + "\n")
     assert clock.perf_counter() - started < 1
     assert (problem.line, problem.field) == (2, "")
-    assert problem.message == ("YAML aliases (*a) are not allowed in event files; "
-                               "write the value out in full")
+    assert problem.message == (
+        "YAML aliases (*a) are not allowed in event files; write the value out in full"
+    )
 
 
 def test_single_alias_is_refused_too():
@@ -345,13 +396,16 @@ def test_single_alias_is_refused_too():
 
 
 def test_wrong_type_quoted_number():
-    problem = one(HEAD + """\
+    problem = one(
+        HEAD
+        + """\
 tasks:
   - type: creative
     prompt: A photo.
     time_limit_s: 600
     points: "100"
-""")
+"""
+    )
     assert (problem.line, problem.field) == (9, "tasks[0].points")
     assert problem.message == "points must be a whole number, got text '100' (remove the quotes)"
 
@@ -383,8 +437,9 @@ def test_invalid_utf8():
     data = (HEAD + "teams:\n  - name: Caf").encode() + b"\xe9\n"
     problem = one(data)
     assert (problem.line, problem.field) == (6, "")
-    assert problem.message == ("the file is not UTF-8 text: byte 0xe9 cannot be read; "
-                               "save the file as UTF-8")
+    assert problem.message == (
+        "the file is not UTF-8 text: byte 0xe9 cannot be read; save the file as UTF-8"
+    )
 
 
 def test_all_problems_are_reported_in_line_order():
@@ -437,8 +492,10 @@ teams:
         (29, "teams[1].participants[0].name"),
     ]
     messages = [p.message for p in problems]
-    assert messages[1] == ("'WIB' is an abbreviation, not a time zone name; write Asia/Jakarta "
-                           "(IANA time zone names only)")
+    assert messages[1] == (
+        "'WIB' is an abbreviation, not a time zone name; write Asia/Jakarta "
+        "(IANA time zone names only)"
+    )
     assert messages[3] == "mode must be 'team' or 'individual', got 'teams' (did you mean 'team'?)"
     assert "participant name 'budi' is already used by teams[0].participants[0]" in messages[-1]
     assert [p.line for p in problems] == sorted(p.line for p in problems)

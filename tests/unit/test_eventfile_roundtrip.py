@@ -28,8 +28,11 @@ def norm(text: str) -> str:
 
 
 # Any character YAML can carry (escaped if need be), on one line, not blank.
-one_line = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=LINE_BREAKS),
-                   min_size=1, max_size=12).filter(str.strip)
+one_line = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters=LINE_BREAKS),
+    min_size=1,
+    max_size=12,
+).filter(str.strip)
 # Names drawn mostly from readable text, sometimes from anything.
 readable = st.text("abcXYZ 019-_.:#'\"é–\t", min_size=1, max_size=12).filter(str.strip)
 name = st.one_of(readable, one_line)
@@ -53,26 +56,43 @@ def tasks(draw: st.DrawFn) -> TaskSpec:
     kind = draw(st.sampled_from(["choice", "text", "number", "creative"]))
     if kind == "choice":
         choices = draw(st.lists(name, min_size=2, max_size=5, unique_by=norm))
-        return TaskSpec(type="question", kind=kind, choices=choices,
-                        answer=draw(st.sampled_from(choices)), **common)
+        return TaskSpec(
+            type="question",
+            kind=kind,
+            choices=choices,
+            answer=draw(st.sampled_from(choices)),
+            **common,
+        )
     if kind == "text":
-        return TaskSpec(type="question", kind=kind,
-                        answer=draw(st.lists(name, min_size=1, max_size=3)), **common)
+        return TaskSpec(
+            type="question",
+            kind=kind,
+            answer=draw(st.lists(name, min_size=1, max_size=3)),
+            **common,
+        )
     if kind == "number":
         answer = {"value": draw(finite), "tolerance": draw(st.floats(0, 1e9))}
         return TaskSpec(type="question", kind=kind, answer=answer, **common)
-    return TaskSpec(type="creative", kind=kind, rubric=draw(st.just("") | any_text),
-                    submit=draw(st.sampled_from(["photo", "text", "photo_text"])), **common)
+    return TaskSpec(
+        type="creative",
+        kind=kind,
+        rubric=draw(st.just("") | any_text),
+        submit=draw(st.sampled_from(["photo", "text", "photo_text"])),
+        **common,
+    )
 
 
 @st.composite
 def teams(draw: st.DrawFn) -> list[TeamSpec]:
     team_names = draw(st.lists(name, max_size=4, unique_by=norm))
     people = draw(st.lists(name, max_size=8, unique_by=norm)) if team_names else []
-    team_codes = draw(st.lists(codes, min_size=len(team_names), max_size=len(team_names),
-                               unique_by=str.casefold))
-    out = [TeamSpec(name=n, participants=[], code=draw(st.none() | st.just(c)))
-           for n, c in zip(team_names, team_codes, strict=True)]
+    team_codes = draw(
+        st.lists(codes, min_size=len(team_names), max_size=len(team_names), unique_by=str.casefold)
+    )
+    out = [
+        TeamSpec(name=n, participants=[], code=draw(st.none() | st.just(c)))
+        for n, c in zip(team_names, team_codes, strict=True)
+    ]
     for person in people:
         unit = draw(st.just("") | name)
         out[draw(st.integers(0, len(out) - 1))].participants.append(ParticipantSpec(person, unit))
@@ -82,19 +102,31 @@ def teams(draw: st.DrawFn) -> list[TeamSpec]:
 @st.composite
 def checkpoints(draw: st.DrawFn) -> list[CheckpointSpec]:
     chosen_keys = draw(st.lists(keys, max_size=3, unique=True))
-    chosen_codes = draw(st.lists(codes, min_size=len(chosen_keys), max_size=len(chosen_keys),
-                                 unique_by=str.casefold))
+    chosen_codes = draw(
+        st.lists(
+            codes, min_size=len(chosen_keys), max_size=len(chosen_keys), unique_by=str.casefold
+        )
+    )
     out = []
     for key, code in zip(chosen_keys, chosen_codes, strict=True):
         hours = draw(st.none() | st.lists(st.times(), min_size=2, max_size=2, unique=True))
         opens, closes = sorted(hours) if hours else (None, None)
         if hours and draw(st.booleans()):
             opens, closes = (None, closes) if draw(st.booleans()) else (opens, None)
-        out.append(CheckpointSpec(
-            key=key, name=draw(name), lat=draw(st.floats(-90, 90)), lon=draw(st.floats(-180, 180)),
-            radius_m=draw(st.none() | st.floats(0, 50_000, exclude_min=True)),
-            instructions=draw(st.just("") | any_text), code=draw(st.none() | st.just(code)),
-            opens=opens, closes=closes, tasks=draw(st.lists(tasks(), max_size=2))))
+        out.append(
+            CheckpointSpec(
+                key=key,
+                name=draw(name),
+                lat=draw(st.floats(-90, 90)),
+                lon=draw(st.floats(-180, 180)),
+                radius_m=draw(st.none() | st.floats(0, 50_000, exclude_min=True)),
+                instructions=draw(st.just("") | any_text),
+                code=draw(st.none() | st.just(code)),
+                opens=opens,
+                closes=closes,
+                tasks=draw(st.lists(tasks(), max_size=2)),
+            )
+        )
     return out
 
 
@@ -105,19 +137,25 @@ def events(draw: st.DrawFn) -> EventSpec:
     ends = starts + window
     freeze = draw(st.none() | st.timedeltas(timedelta(0), window).map(lambda d: starts + d))
     return EventSpec(
-        title=draw(name), timezone=draw(st.sampled_from(["Asia/Jakarta", "UTC", "Europe/Paris"])),
-        starts=starts, ends=ends, language=draw(st.sampled_from(["id", "en"])),
+        title=draw(name),
+        timezone=draw(st.sampled_from(["Asia/Jakarta", "UTC", "Europe/Paris"])),
+        starts=starts,
+        ends=ends,
+        language=draw(st.sampled_from(["id", "en"])),
         mode=draw(st.sampled_from(["team", "individual"])),
         radius_m=draw(st.just(50) | st.floats(0, 50_000, exclude_min=True)),
         speed_weight=draw(st.floats(0, 1)),
         accuracy_cap_m=draw(st.just(100) | st.floats(0, 50_000, exclude_min=True)),
         max_speed_kmh=draw(st.just(150) | st.floats(0, 2000, exclude_min=True)),
-        freeze=freeze, slug=draw(st.none() | st.from_regex(r"[a-z0-9][a-z0-9-]{0,63}",
-                                                            fullmatch=True)),
-        team_code_login=draw(st.booleans()), blind_judging=draw(st.booleans()),
+        freeze=freeze,
+        slug=draw(st.none() | st.from_regex(r"[a-z0-9][a-z0-9-]{0,63}", fullmatch=True)),
+        team_code_login=draw(st.booleans()),
+        blind_judging=draw(st.booleans()),
         review_policy=draw(st.sampled_from(["mean", "last"])),
-        teams=draw(teams()), checkpoints=draw(checkpoints()),
-        tasks=draw(st.lists(tasks(), max_size=2)))
+        teams=draw(teams()),
+        checkpoints=draw(checkpoints()),
+        tasks=draw(st.lists(tasks(), max_size=2)),
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -134,8 +172,9 @@ def test_round_trip(spec: EventSpec):
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
 def test_any_title_text_either_parses_back_or_is_refused_cleanly(title: str):
-    base = parse_event_file("title: T\ntimezone: UTC\nstarts: 2026-01-01 00:00\n"
-                            "ends: 2026-01-01 01:00\n")
+    base = parse_event_file(
+        "title: T\ntimezone: UTC\nstarts: 2026-01-01 00:00\nends: 2026-01-01 01:00\n"
+    )
     base.title = title
     text = dump_event_file(base)
     try:

@@ -139,11 +139,13 @@ def test_exact_checkpoint_position():
 
 def test_several_flags_come_in_a_fixed_order():
     fix = Fix(PLACE.lat, PLACE.lon, 0, NOW - timedelta(minutes=10))
-    previous = [PastFix(PLACE.lat, PLACE.lon, NOW - timedelta(minutes=20)),
-                far_previous(30, 60)]
+    previous = [PastFix(PLACE.lat, PLACE.lon, NOW - timedelta(minutes=20)), far_previous(30, 60)]
     flags = position_flags(fix, NOW, PLACE, previous)
     assert codes(flags) == [
-        "impossible_speed", "repeated_coordinates", "suspicious_accuracy", "stale_fix",
+        "impossible_speed",
+        "repeated_coordinates",
+        "suspicious_accuracy",
+        "stale_fix",
         "exact_checkpoint_position",
     ]
     assert all(f.detail and len(f.detail) < 80 for f in flags)

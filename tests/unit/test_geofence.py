@@ -112,8 +112,21 @@ def test_poles():
 
 @pytest.mark.parametrize(
     ("bearing", "name"),
-    [(0, "N"), (22.4, "N"), (22.5, "NE"), (90, "E"), (135, "SE"), (180, "S"), (225, "SW"),
-     (270, "W"), (315, "NW"), (337.5, "N"), (359.9, "N"), (360, "N"), (-90, "W")],
+    [
+        (0, "N"),
+        (22.4, "N"),
+        (22.5, "NE"),
+        (90, "E"),
+        (135, "SE"),
+        (180, "S"),
+        (225, "SW"),
+        (270, "W"),
+        (315, "NW"),
+        (337.5, "N"),
+        (359.9, "N"),
+        (360, "N"),
+        (-90, "W"),
+    ],
 )
 def test_compass(bearing, name):
     assert compass(bearing) == name
@@ -129,9 +142,23 @@ def test_bearing_cardinal_directions():
 
 @pytest.mark.parametrize(
     ("lat", "lon", "acc"),
-    [(math.nan, 0, 5), (0, math.nan, 5), (0, 0, math.nan), (math.inf, 0, 5), (0, -math.inf, 5),
-     (90.0001, 0, 5), (-91, 0, 5), (0, 180.0001, 5), (0, -181, 5), (0, 0, -0.1),
-     (0, 0, 100_000.1), (0, 0, math.inf), ("x", 0, 5), (None, 0, 5), (True, 0, 5)],
+    [
+        (math.nan, 0, 5),
+        (0, math.nan, 5),
+        (0, 0, math.nan),
+        (math.inf, 0, 5),
+        (0, -math.inf, 5),
+        (90.0001, 0, 5),
+        (-91, 0, 5),
+        (0, 180.0001, 5),
+        (0, -181, 5),
+        (0, 0, -0.1),
+        (0, 0, 100_000.1),
+        (0, 0, math.inf),
+        ("x", 0, 5),
+        (None, 0, 5),
+        (True, 0, 5),
+    ],
 )
 def test_validate_fix_refuses_bad_input(lat, lon, acc):
     with pytest.raises(GeoError):

@@ -49,9 +49,18 @@ def test_late_answer_scores_zero():
 
 @pytest.mark.parametrize(
     ("points", "weight", "elapsed", "limit"),
-    [(-1, 0.5, 1, 90), (100, -0.1, 1, 90), (100, 1.1, 1, 90), (100, math.nan, 1, 90),
-     (100, 0.5, 1, 0), (100, 0.5, 1, -5), (100, 0.5, 1, math.inf), (100, 0.5, math.nan, 90),
-     (100, 0.5, 1, math.nan), (10.5, 0.5, 1, 90)],
+    [
+        (-1, 0.5, 1, 90),
+        (100, -0.1, 1, 90),
+        (100, 1.1, 1, 90),
+        (100, math.nan, 1, 90),
+        (100, 0.5, 1, 0),
+        (100, 0.5, 1, -5),
+        (100, 0.5, 1, math.inf),
+        (100, 0.5, math.nan, 90),
+        (100, 0.5, 1, math.nan),
+        (10.5, 0.5, 1, 90),
+    ],
 )
 def test_question_points_validation(points, weight, elapsed, limit):
     with pytest.raises(ValueError):

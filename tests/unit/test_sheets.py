@@ -46,16 +46,20 @@ def rasterize(pdf: bytes, tmp_path: Path, last_page: int = 0) -> list[Image.Imag
     source = tmp_path / "doc.pdf"
     source.write_bytes(pdf)
     only = ["-l", str(last_page)] if last_page else []
-    subprocess.run(["pdftoppm", "-r", "150", *only, "-png", str(source), str(tmp_path / "page")],
-                   check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", *only, "-png", str(source), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
     return [Image.open(p) for p in sorted(tmp_path.glob("page-*.png"))]
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     source = tmp_path / "text.pdf"
     source.write_bytes(pdf)
-    done = subprocess.run(["pdftotext", "-layout", str(source), "-"], check=True,
-                          capture_output=True, timeout=60)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, timeout=60
+    )
     return done.stdout.decode()
 
 
@@ -136,8 +140,12 @@ def test_no_checkpoints_gives_one_blank_page():
 def test_badges_decode_and_fill_pages(tmp_path):
     names = ["Kepala Dinas Pendidikan", *HARD_NAMES, "Camat Talang Ubi", "A" * 80, "Sekda", "X"]
     badges = [
-        Badge(name, f"Kelompok {i % 3 + 1}", f"https://quiz.example.org/l/{i:02d}" + "s" * 22,
-              "Unit head" if i % 2 else "")
+        Badge(
+            name,
+            f"Kelompok {i % 3 + 1}",
+            f"https://quiz.example.org/l/{i:02d}" + "s" * 22,
+            "Unit head" if i % 2 else "",
+        )
         for i, name in enumerate(names)
     ]
     pdf = badges_pdf(EVENT, badges)
@@ -151,8 +159,10 @@ def test_badges_decode_and_fill_pages(tmp_path):
 
 @needs_poppler
 def test_badges_with_core_font(tmp_path, font):
-    badges = [Badge(name, "Kelompok 1", f"https://quiz.example.org/l/{i}") for i, name in
-              enumerate(HARD_NAMES)]
+    badges = [
+        Badge(name, "Kelompok 1", f"https://quiz.example.org/l/{i}")
+        for i, name in enumerate(HARD_NAMES)
+    ]
     text = pdf_text(badges_pdf(EVENT, badges), tmp_path)
     assert ("Łukasz Żółć" if font == "dejavu" else "Lukasz Zólc") in text
 
