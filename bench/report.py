@@ -44,7 +44,7 @@ def _table(kind: str, workers: int, block: dict[str, Any], connections: int) -> 
         ceiling = "hello" if base in ("page", "home", "board", "hello") else "insert"
         ratio = r["rps"] / runs[ceiling]["rps"] if ceiling in runs else float("nan")
         target = TARGETS.get(base)
-        label = LABELS.get(base, base) + (" **with the leaderboard fix**" if base != mode else "")
+        label = LABELS.get(base, base) + (" **(--after-root checkout)**" if base != mode else "")
         mark = f" ({_ok(ratio >= target[1])} >= {target[1]:.0%})" if target else ""
         lines.append(
             f"| {label} | {r['rps']:.0f} | {', '.join(map(str, r['rps_runs']))}"
@@ -56,7 +56,7 @@ def _table(kind: str, workers: int, block: dict[str, Any], connections: int) -> 
     lines.append(f"Worker RSS after the runs: {', '.join(map(str, block['rss_mb']))} MB.")
     if block.get("after_rss_mb"):
         lines.append(
-            f"Worker RSS of the server with the leaderboard fix: "
+            f"Worker RSS of the --after-root server: "
             f"{', '.join(map(str, block['after_rss_mb']))} MB."
         )
     lines.append("")

@@ -261,9 +261,12 @@ _CACHE_SIZE = 64
 _CACHE_LOCK = threading.Lock()
 
 
-def _cache_key(event: Event, until: datetime | None) -> tuple[tuple[object, ...], bool]:
-    version = score_version.current(db.session, event.id)
-    return (event.id, *(version or ("", 0)), until), version is not None
+def _cache_key(event: Event, until: datetime | None) -> tuple[object, ...]:
+    """No version row yet means no points-changing ORM write yet (e.g. an event bulk-loaded
+    with SQL): that state is cacheable too, as version 0. ``created_at`` tells a new event
+    from a deleted one whose id the database reused."""
+    version = score_version.current(db.session, event.id) or ("", 0)
+    return (event.id, event.created_at, *version, until)
 
 
 def _cached(key: tuple[object, ...]) -> tuple[dict[int, _Tally], dict[int, _Tally]] | None:
@@ -276,12 +279,12 @@ def _cached(key: tuple[object, ...]) -> tuple[dict[int, _Tally], dict[int, _Tall
 
 def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
     """Per team and per participant tallies, from the cache while the score version holds."""
-    key, versioned = _cache_key(event, until)
+    key = _cache_key(event, until)
     hit = _cached(key)
     if hit is not None:
         return hit
     result = _compute_tallies(event, until)
-    if versioned and not score_version.pending(db.session):
+    if not score_version.pending(db.session):
         with _CACHE_LOCK:
             _CACHE[key] = result
             while len(_CACHE) > _CACHE_SIZE:
@@ -294,7 +297,7 @@ def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> 
     current, else from queries narrowed to that team or participant (a home page must not
     sum the whole event after every answer somebody else gives)."""
     kind, ident = scope
-    hit = _cached(_cache_key(event, until)[0])
+    hit = _cached(_cache_key(event, until))
     if hit is not None:
         found = (hit[0] if kind == "team" else hit[1]).get(ident)
         return found or _Tally()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from sqlalchemy import event as sa_event
+from sqlalchemy import update
 
 from quizengine.extensions import db
-from quizengine.models import Adjustment, Attempt, ScoreVersion
+from quizengine.models import Adjustment, Attempt, ScoreVersion, Team
 from quizengine.services import leaderboard
 from tests.app.test_live_support import attempt
 from tests.builders import at, make_event, make_participant, make_task, make_team
@@ -145,3 +146,58 @@ def test_one_team_without_the_cache_equals_the_whole_board(ctx):
     leaderboard._CACHE.clear()  # the narrowed queries, as after somebody else's answer
     assert {t: leaderboard.team_points(event, t) for t in board} == board
     assert {p: leaderboard.participant_points(event, p) for p in people} == people
+
+
+def _bulk_answer(event, team, person, task, points: int) -> None:
+    """An answered attempt written with plain SQL, as a bulk load does: no ORM hook runs."""
+    db.session.execute(
+        Attempt.__table__.insert().values(
+            event_id=event.id,
+            task_id=task.id,
+            owner=f"team:{team.id}",
+            team_id=team.id,
+            participant_id=person.id,
+            started_at=at(event, 1),
+            deadline=at(event, 3),
+            answered_at=at(event, 2),
+            answered_by_id=person.id,
+            correct=True,
+            points=points,
+            status="answered",
+        )
+    )
+
+
+def test_an_event_loaded_with_sql_is_cached_too(ctx):
+    event = make_event()
+    team = make_team(event, "Bulk")
+    person = make_participant(event, team)
+    _bulk_answer(event, team, person, make_task(event), 70)
+    db.session.commit()
+    assert db.session.get(ScoreVersion, event.id) is None  # no ORM write counted yet
+    first = leaderboard.team_standings(event)
+    with QueryCounter() as counter:
+        assert leaderboard.team_standings(event) == first
+    assert first[0].points == 70 and counter.aggregations() == 0
+
+
+def test_a_reused_event_id_never_meets_the_old_cache(ctx):
+    event = make_event()
+    team = make_team(event, "Old")
+    person = make_participant(event, team)
+    _bulk_answer(event, team, person, make_task(event), 70)
+    db.session.commit()
+    event_id, team_id = event.id, team.id
+    assert leaderboard.team_points(event, team_id) == 70
+    leaderboard.team_standings(event)  # cached for this event
+    db.session.execute(Attempt.__table__.delete())
+    db.session.commit()
+    db.session.delete(event)
+    db.session.commit()
+    again = make_event(id=event_id)  # the database hands out the same id again
+    team = make_team(again, "New")
+    db.session.execute(update(Team).where(Team.id == team.id).values(id=team_id))
+    db.session.commit()
+    db.session.expire_all()
+    assert leaderboard.team_points(again, team_id) == 0
+    assert [s.points for s in leaderboard.team_standings(again)] == [0]
