@@ -21,7 +21,8 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from quizengine.extensions import db
-from quizengine.models import Attempt, CheckIn, Submission, SubmissionFile
+from quizengine.models import Attempt, CheckIn, SubmissionFile
+from tests.app.test_live_support import attempt, submission
 from tests.builders import (
     MALANG,
     grant,
@@ -76,22 +77,9 @@ def _jpeg(upload_dir: Path, name: str) -> int:
 
 
 def _submission(event, team, member, task, upload_dir: Path, name: str) -> tuple[int, int]:
-    attempt = Attempt(
-        event_id=event.id,
-        task_id=task.id,
-        owner=f"team:{team.id}",
-        team_id=team.id,
-        participant_id=member.id,
-        started_at=event.starts_at,
-        deadline=event.ends_at,
-        status="submitted",
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    sub = Submission(
-        event_id=event.id, attempt_id=attempt.id, participant_id=member.id, idem_key="key-" + name
-    )
-    db.session.add(sub)
+    started = event.starts_at
+    sub = submission(attempt(task, member, started), member, started)
+    sub.idem_key = "key-" + name
     db.session.flush()
     size = _jpeg(upload_dir, name)
     file = SubmissionFile(

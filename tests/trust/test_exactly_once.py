@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from quizengine.extensions import db
 from quizengine.models import Adjustment, Attempt, AuditEntry, Review, Submission
 from quizengine.services import leaderboard
+from tests.app.test_live_support import attempt, submission
 from tests.builders import grant, make_event, make_organizer, make_participant, make_task, make_team
 from tests.server import GunicornServer, server_env
 from tests.trust.helpers import Player, csrf_from, new_session, together
@@ -103,22 +104,7 @@ def _submission(app: Flask) -> tuple[str, int, int, list[str]]:
         judges = [make_organizer(f"judge{i}@example.org") for i in range(2)]
         for judge in judges:
             grant(judge, event, "judge")
-        attempt = Attempt(
-            event_id=event.id,
-            task_id=task.id,
-            owner=f"team:{team.id}",
-            team_id=team.id,
-            participant_id=member.id,
-            started_at=event.starts_at,
-            deadline=event.ends_at,
-            status="submitted",
-        )
-        db.session.add(attempt)
-        db.session.flush()
-        sub = Submission(
-            event_id=event.id, attempt_id=attempt.id, participant_id=member.id, idem_key="k" * 10
-        )
-        db.session.add(sub)
+        sub = submission(attempt(task, member, event.starts_at), member, event.starts_at)
         db.session.commit()
         return event.slug, sub.id, team.id, [j.email for j in judges]
 
