@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from checkpoints.codes import slugify
 from checkpoints.timeutil import local_to_utc, to_local, zone
 from quizengine.extensions import db
 from quizengine.models import Attempt, CheckIn, Event, Organizer, Role
 from quizengine.services import audit, roles
-from quizengine.services.authoring import AuthoringError, any_row, first_free
+from quizengine.services.authoring import AuthoringError, any_row
+from quizengine.services.events import unique_slug
 
 EVENT_FIELDS = (
     "title", "timezone", "language", "mode", "radius_m", "speed_weight", "accuracy_cap_m",
@@ -57,16 +56,11 @@ def _apply_event(event: Event, data: dict[str, Any]) -> None:
     event.starts_at, event.ends_at, event.freeze_at = starts, ends, freeze
 
 
-def _unique_slug(wanted: str) -> str:
-    taken = set(db.session.scalars(select(Event.slug).where(Event.slug.like(f"{wanted}%"))))
-    return first_free(wanted, taken)
-
-
 def create_event(data: dict[str, Any], *, creator: Organizer, actor: str) -> Event:
     """A new event from the form's data; only admins create events and the creator owns it."""
     if not creator.is_admin:
         raise PermissionError("only admin organizers create events")
-    event = Event(slug=_unique_slug(slugify(data["title"])))
+    event = Event(slug=unique_slug(slugify(data["title"])))
     _apply_event(event, data)
     db.session.add(event)
     db.session.flush()

@@ -20,15 +20,13 @@ from checkpoints.timeutil import local_to_utc, to_local
 from quizengine.extensions import db
 from quizengine.models import Checkpoint, Event, Participant, Task, Team
 from quizengine.services import audit
+from quizengine.services.authoring import first_free
 
 
-def _unique_slug(wanted: str) -> str:
-    taken = set(db.session.scalars(select(Event.slug).where(Event.slug.like(f"{wanted}%"))).all())
-    slug, n = wanted, 2
-    while slug in taken:
-        slug = f"{wanted}-{n}"
-        n += 1
-    return slug
+def unique_slug(wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``... whichever no event uses yet."""
+    taken = set(db.session.scalars(select(Event.slug).where(Event.slug.like(f"{wanted}%"))))
+    return first_free(wanted, taken)
 
 
 def _fresh_codes(
@@ -70,7 +68,7 @@ def import_event(spec: EventSpec, *, actor: str = "cli") -> Event:
             problems.append(Problem(None, "slug", f"an event with slug '{spec.slug}' exists"))
         slug = spec.slug
     else:
-        slug = _unique_slug(slugify(spec.title))
+        slug = unique_slug(slugify(spec.title))
     wanted_codes = [cp.code for cp in spec.checkpoints if cp.code]
     if wanted_codes:
         used = db.session.scalars(select(Checkpoint.code).where(Checkpoint.code.in_(wanted_codes)))
