@@ -7,11 +7,12 @@ passed. Anyone else gets 404, as if the event did not exist.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from checkpoints.timeutil import format_local, utc_now
@@ -21,6 +22,7 @@ from quizengine.models import Event, EventRole, Task
 from quizengine.services.leaderboard import (
     Standing,
     board_until,
+    memo,
     participant_standings,
     team_standings,
 )
@@ -50,14 +52,14 @@ def _event_for_viewer(slug: str) -> tuple[Event, bool]:
 def _board(event: Event, live: bool) -> dict[str, Any]:
     now = utc_now()
     until = board_until(event, now, live)
-    tasks_total = len(db.session.scalars(select(Task.id).where(Task.event_id == event.id)).all())
+    tasks_total = db.session.scalar(select(func.count(Task.id)).where(Task.event_id == event.id))
     teams = team_standings(event, until) if event.mode == "team" else []
     people = participant_standings(event, until)
     return {
         "event": event,
         "teams": teams,
         "people": people,
-        "tasks_total": tasks_total,
+        "tasks_total": tasks_total or 0,
         "frozen": until is not None,
         "frozen_at": format_local(until, event.timezone) if until else None,
         "freeze_pending": (
@@ -101,15 +103,35 @@ def projector(slug: str) -> str:
 
 @bp.get("/<slug>/standings.json")
 def standings_json(slug: str) -> Response:
-    """The board as JSON for the projector's polling: always the public (frozen) view."""
+    """The board as JSON for the projector's polling: always the public (frozen) view.
+
+    Every projector polls it every few seconds, so the ranked lists' JSON is built once per
+    score version (``leaderboard.memo``); only the few fields of the moment are added."""
     event, _ = _event_for_viewer(slug)
-    data = _board(event, live=False)
-    return jsonify(
-        title=event.title,
-        frozen=data["frozen"],
-        frozen_at=data["frozen_at"],
-        updated=data["updated"],
-        tasks_total=data["tasks_total"],
-        teams=[_standing_json(s) for s in data["teams"]],
-        people=[_standing_json(s) for s in data["people"]],
+    now = utc_now()
+    until = board_until(event, now, live=False)
+    body = memo(event, until, "standings.json", lambda: _standings_body(event, until))
+    head = current_app.json.dumps(
+        {
+            "title": event.title,
+            "frozen": until is not None,
+            "frozen_at": format_local(until, event.timezone) if until else None,
+            "updated": format_local(now, event.timezone, "%H:%M:%S"),
+        }
+    )
+    return current_app.response_class(
+        head[:-1] + ", " + body[1:], mimetype=current_app.json.mimetype
+    )
+
+
+def _standings_body(event: Event, until: datetime | None) -> str:
+    """The ranked part of standings.json, as a JSON object."""
+    tasks_total = db.session.scalar(select(func.count(Task.id)).where(Task.event_id == event.id))
+    teams = team_standings(event, until) if event.mode == "team" else []
+    return current_app.json.dumps(
+        {
+            "tasks_total": tasks_total or 0,
+            "teams": [_standing_json(s) for s in teams],
+            "people": [_standing_json(s) for s in participant_standings(event, until)],
+        }
     )

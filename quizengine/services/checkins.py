@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 
 from checkpoints.flags import PastFix, position_flags
 from checkpoints.geofence import Fix, Place, Verdict, decide
@@ -190,29 +191,31 @@ def check_in(
     )
 
 
+def _unlocking_checkins(participant: Participant, *where: Any) -> Any:
+    """Accepted check-ins that unlock tasks for this participant: their own and, in team mode,
+    any member's or a manual check-in of the team. A UNION of two lookups, each on its own
+    index (participant, team), so neither scans the event's check-ins whatever the database's
+    planner statistics say."""
+    own = select(CheckIn.checkpoint_id).where(
+        CheckIn.participant_id == participant.id, CheckIn.accepted.is_(True), *where
+    )
+    if participant.event.mode == Mode.TEAM and participant.team_id is not None:
+        team = select(CheckIn.checkpoint_id).where(
+            CheckIn.team_id == participant.team_id, CheckIn.accepted.is_(True), *where
+        )
+        return union(own, team)
+    return own
+
+
 def has_access(participant: Participant, checkpoint: Checkpoint) -> bool:
     """An accepted check-in at ``checkpoint`` by this participant or, in team mode, by any
     member of the team or an organizer's manual check-in of the team."""
-    who = [CheckIn.participant_id == participant.id]
-    if participant.event.mode == Mode.TEAM and participant.team_id is not None:
-        who.append(CheckIn.team_id == participant.team_id)
-    found = db.session.scalar(
-        select(CheckIn.id)
-        .where(CheckIn.checkpoint_id == checkpoint.id, CheckIn.accepted.is_(True), or_(*who))
-        .limit(1)
-    )
+    found = db.session.execute(
+        _unlocking_checkins(participant, CheckIn.checkpoint_id == checkpoint.id).limit(1)
+    ).first()
     return found is not None
 
 
 def visited_ids(participant: Participant) -> set[int]:
     """Ids of the checkpoints whose tasks this participant (or team) has unlocked."""
-    who = [CheckIn.participant_id == participant.id]
-    if participant.event.mode == Mode.TEAM and participant.team_id is not None:
-        who.append(CheckIn.team_id == participant.team_id)
-    return set(
-        db.session.scalars(
-            select(CheckIn.checkpoint_id)
-            .where(CheckIn.event_id == participant.event_id, CheckIn.accepted.is_(True), or_(*who))
-            .distinct()
-        )
-    )
+    return set(db.session.scalars(_unlocking_checkins(participant)))

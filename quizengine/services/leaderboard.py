@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import case, func, or_, select
 
@@ -33,6 +34,8 @@ from quizengine.models import (
     Team,
 )
 from quizengine.services import score_version
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -254,10 +257,11 @@ def _compute_tallies(
     return teams, people
 
 
-# (event id, epoch, version, until) -> tallies; per process, bounded, keyed on the score
-# version that every points-changing flush bumps (services/score_version.py).
-_CACHE: OrderedDict[tuple[object, ...], tuple[dict[int, _Tally], dict[int, _Tally]]] = OrderedDict()
-_CACHE_SIZE = 64
+# (event id, created_at, epoch, version, until[, name]) -> the tallies, or what memo() built;
+# per process, bounded, keyed on the score version that every points-changing flush bumps
+# (services/score_version.py).
+_CACHE: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+_CACHE_SIZE = 256
 _CACHE_LOCK = threading.Lock()
 
 
@@ -269,7 +273,7 @@ def _cache_key(event: Event, until: datetime | None) -> tuple[object, ...]:
     return (event.id, event.created_at, *version, until)
 
 
-def _cached(key: tuple[object, ...]) -> tuple[dict[int, _Tally], dict[int, _Tally]] | None:
+def _cached(key: tuple[object, ...]) -> Any:
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
@@ -336,20 +340,51 @@ def _rank(entries: list[tuple[int, str, str, _Tally]]) -> list[Standing]:
     return out
 
 
-def team_standings(event: Event, until: datetime | None = None) -> list[Standing]:
+def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]) -> T:
+    """``build()``'s value, kept per process while the event's score version holds: for what
+    is derived from the standings alone (ranked lists, a board's JSON body). Never kept when
+    this session's open transaction has changed points (others do not see that state)."""
+    key = (*_cache_key(event, until), name)
+    hit = _cached(key)
+    if hit is not None:
+        return hit  # type: ignore[return-value]
+    value = build()
+    if not score_version.pending(db.session):
+        with _CACHE_LOCK:
+            _CACHE[key] = value  # type: ignore[assignment]
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return value
+
+
+def _team_standings(event: Event, until: datetime | None) -> tuple[Standing, ...]:
     teams, _ = _tallies(event, until)
     rows = db.session.execute(select(Team.id, Team.name).where(Team.event_id == event.id)).all()
-    return _rank([(tid, name, name, teams.get(tid, _Tally())) for tid, name in rows])
+    return tuple(_rank([(tid, name, name, teams.get(tid, _Tally())) for tid, name in rows]))
 
 
-def participant_standings(event: Event, until: datetime | None = None) -> list[Standing]:
+def _participant_standings(event: Event, until: datetime | None) -> tuple[Standing, ...]:
     _, people = _tallies(event, until)
     rows = db.session.execute(
         select(Participant.id, Participant.name, Team.name)
         .outerjoin(Team, Team.id == Participant.team_id)
         .where(Participant.event_id == event.id)
     ).all()
-    return _rank([(pid, name, tname or "", people.get(pid, _Tally())) for pid, name, tname in rows])
+    ranked = _rank(
+        [(pid, name, tname or "", people.get(pid, _Tally())) for pid, name, tname in rows]
+    )
+    return tuple(ranked)
+
+
+def team_standings(event: Event, until: datetime | None = None) -> list[Standing]:
+    """Teams ranked by points, then by who reached the score first."""
+    return list(memo(event, until, "teams", lambda: _team_standings(event, until)))
+
+
+def participant_standings(event: Event, until: datetime | None = None) -> list[Standing]:
+    """Participants ranked by the points they scored (answers they gave, their judged
+    submissions, their adjustments)."""
+    return list(memo(event, until, "people", lambda: _participant_standings(event, until)))
 
 
 def team_points(event: Event, team_id: int, until: datetime | None = None) -> int:

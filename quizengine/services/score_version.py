@@ -23,10 +23,12 @@ from quizengine.models import (
     ScoreVersion,
     Submission,
     Task,
+    Team,
 )
 
-# Event: its review policy (mean/last) changes creative points.
-TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Task, Event)
+# Event: its review policy (mean/last) changes creative points. Team and Participant: their
+# names are on the ranked boards the leaderboard also caches under the version.
+TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Team, Task, Event)
 # Attempt columns that count; a new, unanswered attempt (a start) changes no score.
 ATTEMPT_SCORING = ("points", "answered_at", "status", "team_id", "answered_by_id", "participant_id")
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from quizengine.extensions import db
 from quizengine.models import Adjustment, Attempt, ScoreVersion, Team
 from quizengine.services import leaderboard
-from tests.app.test_live_support import attempt
+from tests.app.test_live_support import attempt, log_in_player
 from tests.builders import at, make_event, make_participant, make_task, make_team
 
 
@@ -201,3 +201,50 @@ def test_a_reused_event_id_never_meets_the_old_cache(ctx):
     db.session.expire_all()
     assert leaderboard.team_points(again, team_id) == 0
     assert [s.points for s in leaderboard.team_standings(again)] == [0]
+
+
+def test_renaming_a_team_or_a_participant_reaches_the_cached_boards(ctx):
+    w = _world()
+    event = w.event
+    assert [s.name for s in leaderboard.team_standings(event)] == ["Red", "Blue"]
+    assert [s.name for s in leaderboard.participant_standings(event)][0] == "Ana"
+    w.red.name = "Merah"
+    w.ana.name = "Ani"
+    db.session.commit()
+    assert [s.name for s in leaderboard.team_standings(event)] == ["Merah", "Blue"]
+    people = leaderboard.participant_standings(event)
+    assert (people[0].name, people[0].team_name) == ("Ani", "Merah")
+
+
+def test_the_ranked_lists_are_cached_and_cannot_be_changed_by_a_caller(ctx):
+    w = _world()
+    event = w.event
+    first = leaderboard.participant_standings(event)
+    first.clear()  # a caller's list is its own
+    with QueryCounter() as counter:
+        again = leaderboard.participant_standings(event)
+    assert [s.name for s in again] == ["Ana", "Budi"]
+    assert len(counter.statements) == 1  # the version lookup only: no names, no ranking
+
+
+def test_standings_json_polls_are_served_from_the_cache_and_fresh_after_an_answer(
+    app, client, ctx
+):
+    w = _world()
+    event = w.event
+    log_in_player(client, w.ana, event.ends_at)
+    url = f"/board/{event.slug}/standings.json"
+    first = client.get(url).get_json()
+    assert [(t["name"], t["points"]) for t in first["teams"]] == [("Red", 80), ("Blue", 0)]
+    with QueryCounter() as counter:
+        again = client.get(url).get_json()
+    assert again["teams"] == first["teams"] and again["people"] == first["people"]
+    assert again["title"] == event.title and again["frozen"] is False
+    # event, participant, version: the ranked body is reused, not rebuilt
+    assert not any("GROUP BY" in s.upper() or "count(" in s.lower() for s in counter.statements)
+    assert len(counter.statements) <= 4
+    attempt(make_task(event), w.budi, at(event, 3), at(event, 4), points=90, correct=True)
+    db.session.commit()
+    after = client.get(url).get_json()
+    assert [(t["name"], t["points"]) for t in after["teams"]] == [("Blue", 90), ("Red", 80)]
+    assert after["tasks_total"] == first["tasks_total"] + 1

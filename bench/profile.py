@@ -1,0 +1,112 @@
+"""Profile one endpoint in-process on the seeded benchmark event: CPU per request and, with
+``--tree``, pyinstrument's call tree, to find what a load run's slow rows spend their time on.
+
+    python -m bench.profile page home board checkin start answer [--db URL] [--n 300] [--tree]
+
+Seeds the database first unless ``--reuse`` (a database seeded by an earlier run); requests go
+through Flask's test client with the same pre-built session cookies the load run sends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from pathlib import Path
+
+from bench.plan import make_app, session_cookies
+from bench.seed import Seeded, reset_run_state, seed
+
+WORK = Path(__file__).resolve().parent / ".work"
+
+
+def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> list[tuple]:
+    """(method, path, data, headers) per request, built like lua/play.lua builds them."""
+    rnd = random.Random(5)
+    out: list[tuple] = []
+    teams = seeded.teams
+    started: list[tuple[int, str, int]] = []
+    for i in range(n):
+        team = teams[i % len(teams)]
+        pid = team.members[i % len(team.members)]
+        cookie, token = cookies[pid]
+        json_headers: dict[str, str] = {"Cookie": cookie, "Accept": "application/json", "X-CSRFToken": token}
+        k = rnd.randrange(len(seeded.codes))
+        code, (lat, lon, _) = seeded.codes[k], seeded.places[k]
+        if mode == "page":
+            out.append(("GET", f"/c/{code}", None, {"Cookie": cookie}))
+        elif mode == "home":
+            out.append(("GET", "/home", None, {"Cookie": cookie}))
+        elif mode == "board":
+            out.append(("GET", f"/board/{seeded.slug}/standings.json", None, {"Cookie": cookie}))
+        elif mode == "checkin":
+            body = {
+                "lat": f"{lat + (rnd.random() - 0.5) * 0.0004:.6f}",
+                "lon": f"{lon:.6f}",
+                "accuracy": str(5 + rnd.randrange(25)),
+                "fix_ts": str(int(time.time() * 1000)),
+                "csrf_token": token,
+            }
+            out.append(("POST", f"/c/{code}/checkin", body, json_headers))
+        elif mode == "start":
+            task = team.fresh[(i // len(teams)) % len(team.fresh)]
+            out.append(("POST", f"/t/{task}/start", {"x": "1", "csrf_token": token}, json_headers))
+        elif mode == "answer":
+            task = team.running[(i // len(teams)) % len(team.running)]
+            body = {"answer": seeded.answers[task], "key": f"p{i}", "csrf_token": token}
+            out.append(("POST", f"/t/{task}/answer", body, json_headers))
+            started.append((task, token, pid))
+    return out
+
+
+def _open(client, method: str, path: str, data: dict | None, headers: dict):  # type: ignore[no-untyped-def]
+    """The test client keeps its own cookie jar: put the request's session cookie in it."""
+    name, _, value = dict(headers).pop("Cookie").partition("=")
+    client.set_cookie(name, value)
+    rest = {k: v for k, v in headers.items() if k != "Cookie"}
+    return client.open(path, method=method, data=data, headers=rest)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("modes", nargs="+")
+    parser.add_argument("--db", default=f"sqlite:///{WORK / 'profile' / 'bench.db'}")
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--tree", action="store_true")
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    seeded = seed(args.db)
+    app = make_app(args.db, "bench-secret-key-not-for-production")
+    people = [p for team in seeded.teams for p in team.members]
+    cookies = session_cookies(app, seeded, people)
+    client = app.test_client()
+    for mode in args.modes:
+        reset_run_state(args.db, seeded)
+        reqs = _requests(seeded, mode, cookies, args.n)
+        for method, path, data, headers in reqs[:5]:  # warm-up
+            _open(client, method, path, data, headers)
+        profiler = None
+        if args.tree:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+        statuses: dict[int, int] = {}
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        for method, path, data, headers in reqs[5:]:
+            resp = _open(client, method, path, data, headers)
+            statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        count = len(reqs) - 5
+        print(
+            f"{mode:8s} {cpu / count * 1000:7.2f} ms CPU/req {wall / count * 1000:7.2f} ms wall/req"
+            f" statuses {statuses}",
+            flush=True,
+        )
+        if profiler is not None:
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()
