@@ -13,7 +13,7 @@ import math
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["parse_position"]
+__all__ = ["PositionError", "parse_position"]
 
 _NUM = r"[-+]?\d{1,3}(?:\.\d+)?"
 _PAIR = re.compile(rf"^\s*({_NUM})\s*,\s*({_NUM})\s*$")
@@ -37,18 +37,33 @@ NO_COORDINATES = (
 )
 
 
+class PositionError(ValueError):
+    """Why a text gives no position. ``str()`` is the English message; ``code`` (one of
+    not_a_link, short_link, no_coordinates, not_coordinates, latitude_range, longitude_range)
+    and ``values`` let a caller say the same in another language."""
+
+    def __init__(self, code: str, message: str, **values: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
+
+
 def _checked(lat: str, lon: str) -> tuple[float, float]:
     """The pair as floats, refused unless finite and on the globe."""
     try:
         la, lo = float(lat), float(lon)
     except ValueError:
-        raise ValueError(f"'{lat}, {lon}' are not coordinates") from None
+        raise PositionError(
+            "not_coordinates", f"'{lat}, {lon}' are not coordinates", lat=lat, lon=lon
+        ) from None
     if not (math.isfinite(la) and math.isfinite(lo)):
-        raise ValueError(f"'{lat}, {lon}' are not coordinates")
+        raise PositionError(
+            "not_coordinates", f"'{lat}, {lon}' are not coordinates", lat=lat, lon=lon
+        )
     if not -90 <= la <= 90:
-        raise ValueError(f"latitude {lat} is outside -90..90")
+        raise PositionError("latitude_range", f"latitude {lat} is outside -90..90", lat=lat)
     if not -180 <= lo <= 180:
-        raise ValueError(f"longitude {lon} is outside -180..180")
+        raise PositionError("longitude_range", f"longitude {lon} is outside -180..180", lon=lon)
     return la, lo
 
 
@@ -122,11 +137,11 @@ def parse_position(text: str) -> tuple[float, float]:
     url = urlsplit(text)
     host = (url.hostname or "").lower()
     if url.scheme not in ("http", "https") or not host:
-        raise ValueError(NOT_A_LINK)
+        raise PositionError("not_a_link", NOT_A_LINK)
     if any(_is_host(host, short) for short in _SHORT_HOSTS) or (
         _is_host(host, "osm.org") and url.path.startswith("/go/")
     ):
-        raise ValueError(SHORT_LINK)
+        raise PositionError("short_link", SHORT_LINK)
     query = parse_qs(url.query)
     found: tuple[float, float] | None = None
     if "google." in host or host.startswith("google"):
@@ -136,5 +151,5 @@ def parse_position(text: str) -> tuple[float, float]:
     elif _is_host(host, "maps.apple.com"):
         found = _first_pair(query, _APPLE_PARAMS)
     if found is None:
-        raise ValueError(NO_COORDINATES)
+        raise PositionError("no_coordinates", NO_COORDINATES)
     return found

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import lazy_gettext as _l
 
 from quizengine import config as settings
 from quizengine.extensions import babel, csrf, db, limiter, login, migrate
@@ -26,9 +27,12 @@ def templates_dir() -> Path:
 def select_locale() -> str:
     """An explicit choice (?lang= or the switch) wins, then the event's language (the
     participant's, or the event a page is about), then the browser's Accept-Language; Bahasa
-    Indonesia when nothing says otherwise."""
+    Indonesia when nothing says otherwise. Outside a request (the command line, a test
+    calling a service directly) messages stay in English, the source language."""
     from quizengine.auth import current_participant
 
+    if not has_request_context():
+        return "en"
     languages = ("id", "en")
     chosen = request.args.get("lang")
     if chosen in languages:
@@ -68,6 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login.init_app(app)
     login.login_view = "organize.login"
+    login.login_message = _l("Please log in to access this page.")
+    login.localize_callback = str  # the lazy message, in the language of the request
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 

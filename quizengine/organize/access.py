@@ -11,11 +11,13 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort, g
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from quizengine.extensions import db
 from quizengine.models import Event, EventRole, Role
+from quizengine.organize.labels import label
 
 RANK = {Role.JUDGE.value: 0, Role.ORGANIZER.value: 1, Role.OWNER.value: 2}
 
@@ -39,7 +41,13 @@ def load_event(slug: str, minimum: str = Role.JUDGE.value) -> Event:
     if role is None:
         abort(404)
     if RANK[role] < RANK[minimum]:
-        abort(403, description=f"Your role in this event ({role}) does not allow this.")
+        abort(
+            403,
+            description=_(
+                "Your role in this event (%(role)s) does not allow this.",
+                role=label("role", role),
+            ),
+        )
     g.event, g.role = event, role
     return event
 

@@ -6,6 +6,8 @@ import secrets
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -22,6 +24,7 @@ from quizengine.organize.correction_forms import (
     ManualCheckinForm,
     RescoreForm,
 )
+from quizengine.organize.labels import label
 from quizengine.organize.views import bp
 from quizengine.services import corrections as fixes
 from quizengine.services import live
@@ -47,7 +50,7 @@ def _fill(event: Event, **forms: Any) -> dict[str, Any]:
     adjust.participant_id.choices = people
     rescore = forms.get("rescore") or RescoreForm()
     rescore.task_id.choices = [
-        SelectChoice(t.id, f"{t.title or t.prompt[:60]} ({t.kind})")
+        SelectChoice(t.id, f"{t.title or t.prompt[:60]} ({label('kind', t.kind)})")
         for t in event.tasks
         if not t.is_creative
     ]
@@ -109,7 +112,7 @@ def correction_checkin(event: Event) -> Response | tuple[str, int]:
         )
     except fixes.CorrectionError as exc:
         return _refused(event, exc, checkin=form)
-    return _done(event, "Checked in by hand.")
+    return _done(event, _("Checked in by hand."))
 
 
 @bp.post("/e/<slug>/corrections/adjust")
@@ -119,7 +122,7 @@ def correction_adjust(event: Event) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(event, 422, adjust=form)
     try:
-        _, created = fixes.adjust(
+        _adjustment, created = fixes.adjust(
             event,
             team_id=form.team_id.data,
             participant_id=form.participant_id.data,
@@ -132,7 +135,9 @@ def correction_adjust(event: Event) -> Response | tuple[str, int]:
         )
     except fixes.CorrectionError as exc:
         return _refused(event, exc, adjust=form)
-    return _done(event, "Points adjusted." if created else "That adjustment was already made.")
+    return _done(
+        event, _("Points adjusted.") if created else _("That adjustment was already made.")
+    )
 
 
 @bp.post("/e/<slug>/corrections/rescore")
@@ -153,7 +158,14 @@ def correction_rescore(event: Event) -> Response | tuple[str, int]:
         )
     except fixes.CorrectionError as exc:
         return _refused(event, exc, rescore=form)
-    return _done(event, f"Answer fixed; {len(changed)} attempt(s) re-scored.")
+    return _done(
+        event,
+        ngettext(
+            "Answer fixed; %(num)d attempt re-scored.",
+            "Answer fixed; %(num)d attempts re-scored.",
+            len(changed),
+        ),
+    )
 
 
 @bp.post("/e/<slug>/corrections/disqualify")
@@ -168,7 +180,7 @@ def correction_disqualify(event: Event) -> Response | tuple[str, int]:
         )
     except fixes.CorrectionError as exc:
         return _refused(event, exc, disqualify=form)
-    return _done(event, "Submission disqualified.")
+    return _done(event, _("Submission disqualified."))
 
 
 @bp.post("/e/<slug>/checkins/<int:checkin_id>/flags")
@@ -176,12 +188,12 @@ def correction_disqualify(event: Event) -> Response | tuple[str, int]:
 def correction_flag(event: Event, checkin_id: int) -> Response:
     form = FlagDecisionForm()
     if not form.validate_on_submit():
-        abort(400, description="Choose clear or uphold and say why.")
+        abort(400, description=_("Choose clear or uphold and say why."))
     try:
         live.decide_flag(event, checkin_id, form.decision.data, form.reason.data, actor=actor())
     except live.LiveError as exc:
         db.session.rollback()
         abort(404, description=str(exc))
     db.session.commit()
-    flash("Decision recorded.", "success")
+    flash(_("Decision recorded."), "success")
     return redirect(url_for("organize.live_dashboard", slug=event.slug))

@@ -33,10 +33,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from checkpoints.maplinks import parse_position
+from checkpoints.maplinks import PositionError, parse_position
 from checkpoints.timeutil import zone
+from quizengine.organize.form_i18n import TranslatedForm
 
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an e-mail address.")
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Enter an e-mail address."))
 LOCAL = "%Y-%m-%dT%H:%M"
 
 # --------------------------------------------------------------------------------------------
@@ -57,6 +58,28 @@ def iana_zone(form: FlaskForm, field: Field) -> None:
         ) from None
 
 
+POSITION_MESSAGES = {
+    "not_a_link": _l("Paste a map link (Google Maps, OpenStreetMap, geo:) or type 'lat, lon'."),
+    "short_link": _l(
+        "This is a short link: open it in the browser first and paste the long address "
+        "(with the coordinates) from the address bar."
+    ),
+    "no_coordinates": _l(
+        "No coordinates found in this link: in Google Maps use the address with @lat,lon or "
+        "?q=lat,lon, in OpenStreetMap one with #map=zoom/lat/lon, or type 'lat, lon'."
+    ),
+    "not_coordinates": _l("'%(lat)s, %(lon)s' are not coordinates."),
+    "latitude_range": _l("Latitude %(lat)s is outside -90..90."),
+    "longitude_range": _l("Longitude %(lon)s is outside -180..180."),
+}
+
+
+def position_message(exc: PositionError) -> str:
+    """Why a map link gave no position, in the page's language."""
+    message = POSITION_MESSAGES.get(exc.code)
+    return str(message) % exc.values if message is not None else str(exc)
+
+
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
@@ -72,7 +95,7 @@ def read_upload(field: Field, limit: int) -> bytes | None:
         return None
     raw: bytes = field.data.read(limit + 1)
     if len(raw) > limit:
-        raise ValidationError(f"The file is larger than {limit // 1_000_000} MB.")
+        raise ValidationError(_l("The file is larger than %(n)d MB.", n=limit // 1_000_000))
     return raw
 
 
@@ -80,16 +103,16 @@ def read_upload(field: Field, limit: int) -> bytes | None:
 # Forms
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), EMAIL, Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+class LoginForm(TranslatedForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EMAIL, Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TranslatedForm):
     """A button that posts (delete, new link): only the CSRF token."""
 
 
-class EventForm(FlaskForm):
+class EventForm(TranslatedForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     timezone = StringField(
         _l("Time zone (IANA)"),
@@ -155,17 +178,17 @@ class EventForm(FlaskForm):
         return data
 
 
-class TeamForm(FlaskForm):
+class TeamForm(TranslatedForm):
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=200)])
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(TranslatedForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     unit = StringField(_l("Unit or role"), validators=[Length(max=200)])
     team = SelectField(_l("Team"), coerce=int, default=0)
 
 
-class ParticipantCsvForm(FlaskForm):
+class ParticipantCsvForm(TranslatedForm):
     text = TextAreaField(
         _l("Paste CSV (header name,team,unit)"), validators=[Length(max=2_000_000)]
     )
@@ -185,7 +208,7 @@ class ParticipantCsvForm(FlaskForm):
         return self.text.data or ""
 
 
-class CheckpointForm(FlaskForm):
+class CheckpointForm(TranslatedForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     instructions = TextAreaField(_l("Instructions"), validators=[Length(max=5000)])
     map_link = StringField(_l("Map link or 'lat, lon'"), validators=[Length(max=2000)])
@@ -202,8 +225,8 @@ class CheckpointForm(FlaskForm):
         if field.data and field.data.strip():
             try:
                 self.lat.data, self.lon.data = parse_position(field.data)
-            except ValueError as exc:
-                raise ValidationError(str(exc)) from None
+            except PositionError as exc:
+                raise ValidationError(position_message(exc)) from None
         elif self.lat.data is None or self.lon.data is None:
             raise ValidationError(
                 _l("Give the position: paste a map link or fill in both latitude and longitude.")
@@ -229,7 +252,7 @@ KINDS = [
 ]
 
 
-class TaskForm(FlaskForm):
+class TaskForm(TranslatedForm):
     kind = SelectField(_l("Kind"), choices=KINDS)
     checkpoint = SelectField(_l("Where"), coerce=int, default=0)
     title = StringField(_l("Title (optional)"), validators=[Length(max=200)])
@@ -288,7 +311,7 @@ class TaskForm(FlaskForm):
         return data
 
 
-class ImportForm(FlaskForm):
+class ImportForm(TranslatedForm):
     file = FileField(_l("Event file (YAML)"))
     text = TextAreaField(_l("or paste it here"), validators=[Length(max=1_000_000)])
     upload: bytes | None = None
@@ -303,7 +326,7 @@ class ImportForm(FlaskForm):
         return (self.text.data or "").encode("utf-8")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(TranslatedForm):
     email = EmailField(
         _l("E-mail of an existing organizer account"),
         filters=[strip],

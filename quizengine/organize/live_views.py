@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, g, jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from checkpoints.timeutil import format_local, utc_now
 from quizengine.models import Event, Role
 from quizengine.organize.access import event_view
 from quizengine.organize.correction_forms import FlagDecisionForm
+from quizengine.organize.labels import LABELS, label
 from quizengine.organize.views import bp
 from quizengine.services import live
 
@@ -18,7 +20,31 @@ from quizengine.services import live
 def _no_blind_judges(event: Event) -> None:
     """The feed names who submitted what: hidden from the judges of a blind-judged event."""
     if event.blind_judging and g.get("role") == Role.JUDGE.value:
-        abort(403, description="Judging is blind in this event: the live feed is hidden.")
+        abort(403, description=_("Judging is blind in this event: the live feed is hidden."))
+
+
+def _words() -> dict[str, Any]:
+    """What live.js writes into the feed, in the page's language."""
+
+    def group(name: str) -> dict[str, str]:
+        return {code: label(name, code) for code in LABELS[name]}
+
+    return {
+        "checkin": _("check-in"),
+        "refused": _("refused check-in"),
+        "flags": _("flags"),
+        "answer": _("answer"),
+        "submission": _("submission"),
+        "late": label("attempt", "late"),
+        "correct": _("correct"),
+        "wrong": _("wrong"),
+        "points": _("pts"),
+        "updated": _("Updated"),
+        "problem": _("Connection problem (%(error)s), retrying…"),
+        "verdicts": group("checkin"),
+        "statuses": group("submission"),
+        "flag_names": group("flag"),
+    }
 
 
 def _clock(event: Event) -> dict[str, Any]:
@@ -72,6 +98,7 @@ def live_dashboard(event: Event) -> str:
         refused=live.refused(event),
         flag_form=FlagDecisionForm(),
         local=lambda dt: format_local(dt, event.timezone, "%H:%M:%S"),
+        words=_words(),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, g, render_template
+from flask_babel import gettext as _
 
 from checkpoints.timeutil import format_local, utc_now
 from quizengine.models import Event, Role
@@ -14,7 +15,10 @@ from quizengine.services import leaderboard, reports
 def no_blind_judges(event: Event) -> None:
     """Judges of a blind-judged event see no names next to results: 403 for them."""
     if event.blind_judging and g.get("role") == Role.JUDGE.value:
-        abort(403, description="Judging is blind in this event: results are hidden from judges.")
+        abort(
+            403,
+            description=_("Judging is blind in this event: results are hidden from judges."),
+        )
 
 
 def _download(body: str | bytes, mimetype: str, filename: str) -> Response:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from quizengine.organize.form_i18n import TranslatedForm
 
-class ReviewForm(FlaskForm):
+
+class ReviewForm(TranslatedForm):
     verdict = RadioField(
-        "Verdict",
+        _l("Verdict"),
         choices=[
-            SelectChoice("approve", "Approve"),
-            SelectChoice("reject", "Reject (the team may submit again)"),
+            SelectChoice("approve", _l("Approve")),
+            SelectChoice("reject", _l("Reject (the team may submit again)")),
         ],
         validators=[InputRequired()],
     )
-    points = IntegerField("Points", validators=[Optional(), NumberRange(min=0)])
-    comment = TextAreaField("Comment", validators=[Length(max=2000)])
+    points = IntegerField(_l("Points"), validators=[Optional(), NumberRange(min=0)])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
 
     def validate_for(self, max_points: int) -> bool:
         """Validate, then check the points against the task's maximum (approve needs points)."""
@@ -26,9 +29,12 @@ class ReviewForm(FlaskForm):
             return False
         if self.verdict.data == "approve":
             if self.points.data is None:
-                self.points.errors = [*self.points.errors, "Give the points you award."]
+                self.points.errors = [*self.points.errors, _("Give the points you award.")]
                 return False
             if self.points.data > max_points:
-                self.points.errors = [*self.points.errors, f"At most {max_points} points."]
+                self.points.errors = [
+                    *self.points.errors,
+                    _("At most %(n)d points.", n=max_points),
+                ]
                 return False
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -22,7 +23,7 @@ def review_queue(event: Event) -> str:
     try:
         entries = reviews.queue(event, current_user.id, status)
     except reviews.ReviewError:
-        abort(400, description="Unknown status.")
+        abort(400, description=_("Unknown status."))
     return render_template(
         "organize/reviews.html",
         event=event,
@@ -69,7 +70,7 @@ def review_submission(event: Event, submission_id: int) -> str | Response | tupl
             flash(str(exc), "error")
             return _render(event, submission, task, form), 409
         db.session.commit()
-        flash("Review saved.", "success")
+        flash(_("Review saved."), "success")
         following = _next_pending(event, submission.id)
         if following is not None:
             return redirect(

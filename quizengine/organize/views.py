@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from checkpoints.eventfile import EventFileError, parse_event_file
 from quizengine.extensions import db
 from quizengine.models import Event, EventRole, Organizer, Role
-from quizengine.organize import access
+from quizengine.organize import access, labels
 from quizengine.organize.forms import ActionForm, EventForm, ImportForm, LoginForm, RoleForm
 from quizengine.services import authoring, event_settings, printing, roles
 from quizengine.services import events as event_service
@@ -45,7 +45,7 @@ def login() -> str | Response:
         if organizer is not None and organizer.check_password(form.password.data or ""):
             login_user(organizer)
             return redirect(_safe_next(request.args.get("next")))
-        flash("Wrong e-mail or password.", "error")
+        flash(_("Wrong e-mail or password."), "error")
     return render_template("organize/login.html", form=form)
 
 
@@ -75,6 +75,7 @@ def _organizer_helpers() -> dict[str, Any]:
         "has_page": lambda endpoint: endpoint in current_app.view_functions,
         "action_form": ActionForm,
         "window": printing.format_window,
+        "label": labels.label,
     }
 
 

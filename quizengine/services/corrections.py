@@ -8,6 +8,8 @@ import math
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -37,17 +39,26 @@ class CorrectionError(ValueError):
     """A correction that cannot be made as asked; the message says why."""
 
 
+NOT_IN_EVENT = {
+    "checkpoint": _l("no such checkpoint in this event"),
+    "team": _l("no such team in this event"),
+    "participant": _l("no such participant in this event"),
+    "task": _l("no such task in this event"),
+    "submission": _l("no such submission in this event"),
+}
+
+
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise CorrectionError("a reason is required")
+        raise CorrectionError(_("a reason is required"))
     return reason
 
 
 def _in_event(model: Any, ident: int | None, event: Event, what: str) -> Any:
     obj = db.session.get(model, ident) if ident is not None else None
     if obj is None or obj.event_id != event.id:
-        raise CorrectionError(f"no such {what} in this event")
+        raise CorrectionError(str(NOT_IN_EVENT[what]))
     return obj
 
 
@@ -72,7 +83,7 @@ def manual_checkin(
         else None
     )
     if team is None and person is None:
-        raise CorrectionError("choose a team or a participant")
+        raise CorrectionError(_("choose a team or a participant"))
     checkin = CheckIn(
         event_id=event.id,
         checkpoint_id=checkpoint.id,
@@ -115,11 +126,11 @@ def adjust(
     returns the first adjustment (second value False)."""
     reason = _reason(reason)
     if not key or len(key) > 64:
-        raise CorrectionError("missing or too long idempotency key")
+        raise CorrectionError(_("missing or too long idempotency key"))
     if isinstance(points, bool) or not isinstance(points, int) or points == 0:
-        raise CorrectionError("points must be a whole number other than 0")
+        raise CorrectionError(_("points must be a whole number other than 0"))
     if abs(points) > MAX_ADJUSTMENT:
-        raise CorrectionError(f"at most {MAX_ADJUSTMENT} points at once")
+        raise CorrectionError(_("at most %(n)d points at once", n=MAX_ADJUSTMENT))
     existing = db.session.scalar(
         select(Adjustment).where(Adjustment.event_id == event.id, Adjustment.key == key)
     )
@@ -132,7 +143,7 @@ def adjust(
         else None
     )
     if (team is None) == (person is None):
-        raise CorrectionError("choose either a team or a participant")
+        raise CorrectionError(_("choose either a team or a participant"))
     adj = Adjustment(
         event_id=event.id,
         team_id=team.id if team else None,
@@ -170,26 +181,28 @@ def validate_answer_spec(task: Task, spec: Any) -> Any:
     """The new answer spec for ``task``'s kind, or CorrectionError naming what is wrong."""
     if task.kind == "choice":
         if not isinstance(spec, str) or spec not in (task.choices or []):
-            raise CorrectionError(f"the answer must be one of the choices {task.choices}")
+            raise CorrectionError(
+                _("the answer must be one of the choices %(choices)s", choices=task.choices)
+            )
         return spec
     if task.kind == "text":
         if isinstance(spec, str):
             spec = [spec]
         if not isinstance(spec, list):
-            raise CorrectionError("give the accepted answers as a list of texts")
+            raise CorrectionError(_("give the accepted answers as a list of texts"))
         variants = [v.strip() for v in spec if isinstance(v, str) and v.strip()]
         if not variants or len(variants) != len(spec):
-            raise CorrectionError("give at least one accepted answer, none of them blank")
+            raise CorrectionError(_("give at least one accepted answer, none of them blank"))
         return variants
     if task.kind == "number":
         value = spec.get("value") if isinstance(spec, dict) else None
         if not isinstance(value, int | float) or not math.isfinite(value):
-            raise CorrectionError("a number answer needs a value")
+            raise CorrectionError(_("a number answer needs a value"))
         tolerance = spec.get("tolerance") or 0
         if not isinstance(tolerance, int | float) or not 0 <= tolerance < math.inf:
-            raise CorrectionError("the tolerance must be a number >= 0")
+            raise CorrectionError(_("the tolerance must be a number >= 0"))
         return {"value": spec["value"], "tolerance": tolerance}
-    raise CorrectionError("creative tasks are judged, not re-scored")
+    raise CorrectionError(_("creative tasks are judged, not re-scored"))
 
 
 def rescore_task(
@@ -251,7 +264,7 @@ def disqualify(
     reason = _reason(reason)
     submission = _in_event(Submission, submission_id, event, "submission")
     if submission.status == SubmissionStatus.DISQUALIFIED.value:
-        raise CorrectionError("this submission is already disqualified")
+        raise CorrectionError(_("this submission is already disqualified"))
     before = submission.status
     submission.status = SubmissionStatus.DISQUALIFIED.value
     submission.decided_at = now
@@ -275,14 +288,14 @@ def parse_answer_input(task: Task, raw: str) -> Any:
     if task.kind == "text":
         return [line.strip() for line in raw.splitlines() if line.strip()]
     if task.kind == "number":
-        value, _, tol = raw.replace("±", "+-").partition("+-")
+        value, _sep, tol = raw.replace("±", "+-").partition("+-")
         try:
             number = float(value.strip().replace(",", "."))
             tolerance = float(tol.strip().replace(",", ".")) if tol.strip() else 0.0
         except ValueError:
             number = tolerance = math.nan
         if not (math.isfinite(number) and math.isfinite(tolerance)):
-            raise CorrectionError("type a number, optionally followed by +- and a tolerance")
+            raise CorrectionError(_("type a number, optionally followed by +- and a tolerance"))
         if number.is_integer():
             return {"value": int(number), "tolerance": tolerance}
         return {"value": number, "tolerance": tolerance}

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from checkpoints.codes import slugify
 from checkpoints.timeutil import local_to_utc, to_local, zone
 from quizengine.extensions import db
@@ -41,15 +43,18 @@ def _apply_event(event: Event, data: dict[str, Any]) -> None:
     except ValueError:
         raise AuthoringError(
             "timezone",
-            f"unknown time zone '{data['timezone']}': use an IANA name such as Asia/Jakarta",
+            _(
+                "unknown time zone '%(zone)s': use an IANA name such as Asia/Jakarta",
+                zone=data["timezone"],
+            ),
         ) from None
     starts = local_to_utc(data["starts"], data["timezone"])
     ends = local_to_utc(data["ends"], data["timezone"])
     if ends <= starts:
-        raise AuthoringError("ends", "the event must end after it starts")
+        raise AuthoringError("ends", _("the event must end after it starts"))
     freeze = local_to_utc(data["freeze"], data["timezone"]) if data.get("freeze") else None
     if freeze is not None and not starts < freeze <= ends:
-        raise AuthoringError("freeze", "the freeze time must lie inside the event's window")
+        raise AuthoringError("freeze", _("the freeze time must lie inside the event's window"))
     for name in EVENT_FIELDS:
         if name in data:
             setattr(event, name, data[name])
@@ -59,7 +64,7 @@ def _apply_event(event: Event, data: dict[str, Any]) -> None:
 def create_event(data: dict[str, Any], *, creator: Organizer, actor: str) -> Event:
     """A new event from the form's data; only admins create events and the creator owns it."""
     if not creator.is_admin:
-        raise PermissionError("only admin organizers create events")
+        raise PermissionError(_("only admin organizers create events"))
     event = Event(slug=unique_slug(slugify(data["title"])))
     _apply_event(event, data)
     db.session.add(event)
@@ -78,7 +83,7 @@ def create_event(data: dict[str, Any], *, creator: Organizer, actor: str) -> Eve
 def update_event(event: Event, data: dict[str, Any], *, actor: str) -> None:
     before = event_state(event)
     if data.get("mode") != event.mode and _has_play(event):
-        raise AuthoringError("mode", "participants already played: the mode cannot change now")
+        raise AuthoringError("mode", _("participants already played: the mode cannot change now"))
     _apply_event(event, data)
     db.session.flush()
     after = event_state(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from checkpoints.codes import new_join_code, new_public_code, new_secret, slugify
@@ -65,7 +66,9 @@ def import_event(spec: EventSpec, *, actor: str = "cli") -> Event:
     problems: list[Problem] = []
     if spec.slug:
         if db.session.scalar(select(Event.id).where(Event.slug == spec.slug)):
-            problems.append(Problem(None, "slug", f"an event with slug '{spec.slug}' exists"))
+            problems.append(
+                Problem(None, "slug", _("an event with slug '%(slug)s' exists", slug=spec.slug))
+            )
         slug = spec.slug
     else:
         slug = unique_slug(slugify(spec.title))
@@ -75,7 +78,9 @@ def import_event(spec: EventSpec, *, actor: str = "cli") -> Event:
         for code in used:
             problems.append(
                 Problem(
-                    None, "checkpoints.code", f"checkpoint code '{code}' is used by another event"
+                    None,
+                    "checkpoints.code",
+                    _("checkpoint code '%(code)s' is used by another event", code=code),
                 )
             )
     if problems:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -129,7 +130,7 @@ def parse_cursor(raw: str | None) -> tuple[int, int, int]:
         return (0, 0, 0)
     parts = raw.split(".")
     if len(parts) != 3 or not all(p.isdigit() and len(p) <= 18 for p in parts):
-        raise LiveError("bad cursor")
+        raise LiveError(_("bad cursor"))
     c, s, t = (int(p) for p in parts)
     return (c, s, t)
 
@@ -307,10 +308,10 @@ def decide_flag(
     """Clear or uphold the flags on a check-in; audited. Upholding does not touch points: a
     penalty is a separate, explicit adjustment."""
     if decision not in FLAG_DECISIONS:
-        raise LiveError(f"decision must be one of {FLAG_DECISIONS}")
+        raise LiveError(_("decision must be one of %(choices)s", choices=", ".join(FLAG_DECISIONS)))
     checkin = db.session.get(CheckIn, checkin_id)
     if checkin is None or checkin.event_id != event.id or not checkin.flags:
-        raise LiveError("no flagged check-in with that id in this event")
+        raise LiveError(_("no flagged check-in with that id in this event"))
     before = {"flag_decision": checkin.flag_decision, "flags": checkin.flags}
     checkin.flag_decision = decision
     audit.record(

@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from checkpoints.codes import new_secret
@@ -25,7 +26,7 @@ class CsvProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return _("line %(line)d: %(message)s", line=self.line, message=self.message)
 
 
 class CsvRefused(ValueError):
@@ -44,7 +45,9 @@ def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
             if any(cell.strip() for cell in row):
                 rows.append((reader.line_num, [cell.strip() for cell in row]))
     except csv.Error as exc:
-        raise CsvRefused([CsvProblem(reader.line_num, f"not valid CSV: {exc}")]) from None
+        raise CsvRefused(
+            [CsvProblem(reader.line_num, _("not valid CSV: %(error)s", error=exc))]
+        ) from None
     return rows
 
 
@@ -55,7 +58,7 @@ def import_participants(event: Event, text: str, *, actor: str) -> list[Particip
     rows = _csv_rows(text)
     if not rows:
         raise CsvRefused(
-            [CsvProblem(1, "the list is empty: the first line must be name,team,unit")]
+            [CsvProblem(1, _("the list is empty: the first line must be name,team,unit"))]
         )
     line, header = rows[0]
     header = [h.lower() for h in header]
@@ -68,12 +71,17 @@ def import_participants(event: Event, text: str, *, actor: str) -> list[Particip
             [
                 CsvProblem(
                     line,
-                    f"the first line must be the header name,team,unit (got {','.join(header)})",
+                    _(
+                        "the first line must be the header name,team,unit (got %(header)s)",
+                        header=",".join(header),
+                    ),
                 )
             ]
         )
     if len(rows) - 1 > MAX_CSV_ROWS:
-        raise CsvRefused([CsvProblem(line, f"at most {MAX_CSV_ROWS} participants at once")])
+        raise CsvRefused(
+            [CsvProblem(line, _("at most %(n)d participants at once", n=MAX_CSV_ROWS))]
+        )
     existing = set(
         db.session.scalars(select(Participant.name).where(Participant.event_id == event.id))
     )
@@ -83,24 +91,39 @@ def import_participants(event: Event, text: str, *, actor: str) -> list[Particip
     good: list[tuple[str, str, str]] = []
     for line, cells in rows[1:]:
         if len(cells) != len(header):
-            problems.append(CsvProblem(line, f"expected {len(header)} values, found {len(cells)}"))
+            problems.append(
+                CsvProblem(
+                    line,
+                    _(
+                        "expected %(expected)d values, found %(found)d",
+                        expected=len(header),
+                        found=len(cells),
+                    ),
+                )
+            )
             continue
         values = dict(zip(header, cells, strict=True))
         name, team, unit = values.get("name", ""), values.get("team", ""), values.get("unit", "")
         if not name:
-            problems.append(CsvProblem(line, "the name is empty"))
+            problems.append(CsvProblem(line, _("the name is empty")))
         elif len(name) > 200:
-            problems.append(CsvProblem(line, "the name is longer than 200 characters"))
+            problems.append(CsvProblem(line, _("the name is longer than 200 characters")))
         elif name in existing:
-            problems.append(CsvProblem(line, f"'{name}' is already a participant of this event"))
+            problems.append(
+                CsvProblem(line, _("'%(name)s' is already a participant of this event", name=name))
+            )
         elif name in seen:
-            problems.append(CsvProblem(line, f"'{name}' is already on line {seen[name]}"))
+            problems.append(
+                CsvProblem(
+                    line, _("'%(name)s' is already on line %(line)d", name=name, line=seen[name])
+                )
+            )
         else:
             seen[name] = line
         if not team and event.mode == Mode.TEAM:
-            problems.append(CsvProblem(line, "the team is empty (a team event needs one)"))
+            problems.append(CsvProblem(line, _("the team is empty (a team event needs one)")))
         if len(team) > 200 or len(unit) > 200:
-            problems.append(CsvProblem(line, "team and unit must be at most 200 characters"))
+            problems.append(CsvProblem(line, _("team and unit must be at most 200 characters")))
         good.append((name, team, unit))
     if problems:
         raise CsvRefused(problems)

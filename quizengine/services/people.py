@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -33,7 +34,7 @@ def _check_team_name(event: Event, name: str, team_id: int | None = None) -> Non
         select(Team.id).where(Team.event_id == event.id, Team.name == name, Team.id != team_id)
     )
     if clash is not None:
-        raise AuthoringError("name", f"there is already a team called '{name}'")
+        raise AuthoringError("name", _("there is already a team called '%(name)s'", name=name))
 
 
 def create_team(event: Event, name: str, *, actor: str) -> Team:
@@ -83,9 +84,11 @@ def delete_team(event: Event, team: Team, *, actor: str) -> None:
     """Delete a team and its members, unless the team already played."""
     if team_played(team):
         raise InUse(
-            f"team '{team.name}' has check-ins, answers or point adjustments: deleting it would "
-            "erase play data. "
-            "Rename it instead, or correct points with an adjustment."
+            _(
+                "team '%(name)s' has check-ins, answers or point adjustments: deleting it would "
+                "erase play data. Rename it instead, or correct points with an adjustment.",
+                name=team.name,
+            )
         )
     before = {**_team_state(team), "members": [p.name for p in team.members]}
     for member in list(team.members):
@@ -112,11 +115,13 @@ def _check_participant(event: Event, name: str, team: Team | None, pid: int | No
         )
     )
     if clash is not None:
-        raise AuthoringError("name", f"there is already a participant called '{name}'")
+        raise AuthoringError(
+            "name", _("there is already a participant called '%(name)s'", name=name)
+        )
     if team is None and event.mode == Mode.TEAM:
-        raise AuthoringError("team", "in a team event every participant needs a team")
+        raise AuthoringError("team", _("in a team event every participant needs a team"))
     if team is not None and team.event_id != event.id:
-        raise AuthoringError("team", "that team belongs to another event")
+        raise AuthoringError("team", _("that team belongs to another event"))
 
 
 def create_participant(
@@ -141,7 +146,7 @@ def update_participant(
 ) -> None:
     _check_participant(event, name, team, p.id)
     if team is not p.team and participant_played(p) and event.mode == Mode.TEAM:
-        raise AuthoringError("team", "this participant already played for their team")
+        raise AuthoringError("team", _("this participant already played for their team"))
     before = _participant_state(p)
     p.name, p.unit, p.team = name, unit, team
     db.session.flush()
@@ -168,8 +173,11 @@ def participant_played(p: Participant) -> bool:
 def delete_participant(event: Event, p: Participant, *, actor: str) -> None:
     if participant_played(p):
         raise InUse(
-            f"'{p.name}' has check-ins, answers or point adjustments: deleting them would erase "
-            "play data."
+            _(
+                "'%(name)s' has check-ins, answers or point adjustments: deleting them would "
+                "erase play data.",
+                name=p.name,
+            )
         )
     before = _participant_state(p)
     db.session.delete(p)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -29,7 +30,7 @@ def _check_hours(opens: time | None, closes: time | None) -> None:
     # closes before opens means open across midnight (20:00-02:00); equal times are ambiguous.
     if opens is not None and closes is not None and closes == opens:
         raise AuthoringError(
-            "closes", "opens and closes are the same time: leave both empty for always open"
+            "closes", _("opens and closes are the same time: leave both empty for always open")
         )
 
 
@@ -86,8 +87,11 @@ def delete_checkpoint(event: Event, cp: Checkpoint, *, actor: str) -> None:
     """Delete a checkpoint and its tasks, unless someone checked in there or answered."""
     if checkpoint_played(cp):
         raise InUse(
-            f"'{cp.name}' has check-ins or answers: deleting it would erase play data. "
-            "Edit it instead (a moved position applies to the next check-ins)."
+            _(
+                "'%(name)s' has check-ins or answers: deleting it would erase play data. "
+                "Edit it instead (a moved position applies to the next check-ins).",
+                name=cp.name,
+            )
         )
     before = {**_checkpoint_state(cp), "tasks": [t.id for t in cp.tasks]}
     for task in list(cp.tasks):

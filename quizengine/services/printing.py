@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from checkpoints.sheets import (
     Badge,
     SheetCheckpoint,
@@ -57,9 +59,13 @@ def check_public_url(public_url: str, force: bool = False) -> None:
     host = local_host(public_url)
     if host is not None and not force:
         raise LocalUrlRefused(
-            f"PUBLIC_URL is {public_url}: '{host}' is this computer, so phones that scan the "
-            "printed codes cannot open them. Set PUBLIC_URL to the address phones use (for "
-            "example https://quiz.example.org) and print again, or force printing for a test."
+            _(
+                "PUBLIC_URL is %(url)s: '%(host)s' is this computer, so phones that scan the "
+                "printed codes cannot open them. Set PUBLIC_URL to the address phones use (for "
+                "example https://quiz.example.org) and print again, or force printing for a test.",
+                url=public_url,
+                host=host,
+            )
         )
 
 

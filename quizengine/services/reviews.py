@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -58,7 +59,7 @@ def pending_count(event: Event) -> int:
 def queue(event: Event, judge_id: int, status: str = "pending") -> list[QueueEntry]:
     """Submissions with ``status``, oldest first, with whether this judge already scored it."""
     if status not in {s.value for s in SubmissionStatus}:
-        raise ReviewError("unknown status")
+        raise ReviewError(_("unknown status"))
     rows = db.session.execute(
         select(Submission, Task)
         .join(Attempt, Attempt.id == Submission.attempt_id)
@@ -70,14 +71,14 @@ def queue(event: Event, judge_id: int, status: str = "pending") -> list[QueueEnt
         db.session.scalars(
             select(Review.submission_id).where(
                 Review.judge_id == judge_id,
-                Review.submission_id.in_([s.id for s, _ in rows]),
+                Review.submission_id.in_([s.id for s, _task in rows]),
             )
         )
     )
     counts = dict(
         db.session.execute(
             select(Review.submission_id, func.count(Review.id))
-            .where(Review.submission_id.in_([s.id for s, _ in rows]))
+            .where(Review.submission_id.in_([s.id for s, _task in rows]))
             .group_by(Review.submission_id)
         ).all()
     )
@@ -92,7 +93,7 @@ def submission_in(event: Event, submission_id: int) -> tuple[Submission, Task]:
         .where(Submission.id == submission_id, Submission.event_id == event.id)
     ).first()
     if row is None:
-        raise LookupError("no such submission in this event")
+        raise LookupError(_("no such submission in this event"))
     return row[0], row[1]
 
 
@@ -147,18 +148,18 @@ def judge(
 ) -> Review:
     """Record (or revise) ``judge``'s review and set the submission's status to the decision."""
     if verdict not in VERDICTS:
-        raise ReviewError(f"verdict must be one of {VERDICTS}")
+        raise ReviewError(_("verdict must be one of %(choices)s", choices=", ".join(VERDICTS)))
     submission, task = submission_in(event, submission_id)
     if submission.status == SubmissionStatus.DISQUALIFIED.value:
-        raise ReviewError("this submission was disqualified; it cannot be judged")
+        raise ReviewError(_("this submission was disqualified; it cannot be judged"))
     if isinstance(points, bool) or not isinstance(points, int):
-        raise ReviewError("points must be a whole number")
+        raise ReviewError(_("points must be a whole number"))
     if verdict == "reject":
         points = 0
     if not 0 <= points <= task.points:
-        raise ReviewError(f"points must be between 0 and {task.points}")
+        raise ReviewError(_("points must be between 0 and %(max)d", max=task.points))
     if len(comment) > MAX_COMMENT:
-        raise ReviewError(f"the comment is longer than {MAX_COMMENT} characters")
+        raise ReviewError(_("the comment is longer than %(n)d characters", n=MAX_COMMENT))
     review, created = _upsert(submission, judge, now)
     before = None if created else {"verdict": review.verdict, "points": review.points}
     status_before = submission.status

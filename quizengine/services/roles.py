@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -31,7 +32,7 @@ def team_of(event: Event) -> list[EventRole]:
 def grant(event: Event, organizer: Organizer, role: str, *, actor: str) -> EventRole:
     """Give ``organizer`` ``role`` in ``event`` (or change the role they have)."""
     if role not in ROLES:
-        raise RoleError(f"unknown role '{role}'")
+        raise RoleError(_("unknown role '%(role)s'", role=role))
     current = db.session.scalar(
         select(EventRole).where(
             EventRole.event_id == event.id, EventRole.organizer_id == organizer.id
@@ -62,8 +63,11 @@ def grant_by_email(event: Event, email: str, role: str, *, actor: str) -> EventR
     organizer = db.session.scalar(select(Organizer).where(func.lower(Organizer.email) == wanted))
     if organizer is None:
         raise RoleError(
-            f"there is no organizer account for {wanted}; create it first "
-            "(flask --app quizengine organizer create EMAIL)"
+            _(
+                "there is no organizer account for %(email)s; create it first "
+                "(flask --app quizengine organizer create EMAIL)",
+                email=wanted,
+            )
         )
     return grant(event, organizer, role, actor=actor)
 
@@ -75,7 +79,7 @@ def _keep_an_owner(event: Event, leaving: EventRole) -> None:
         .where(EventRole.event_id == event.id, EventRole.role == Role.OWNER.value)
     )
     if leaving.role == Role.OWNER and (owners or 0) <= 1:
-        raise RoleError("an event needs at least one owner: make someone else owner first")
+        raise RoleError(_("an event needs at least one owner: make someone else owner first"))
 
 
 def revoke(event: Event, role_id: int, *, actor: str) -> None:

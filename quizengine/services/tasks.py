@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from quizengine.extensions import db
 from quizengine.models import Attempt, Event, Kind, Task
 from quizengine.services import audit
@@ -25,20 +27,20 @@ def _task_answer(data: dict[str, Any]) -> tuple[list[str] | None, Any]:
     if kind == Kind.CHOICE:
         choices = data.get("choices") or []
         if len(choices) < 2:
-            raise AuthoringError("choices", "a choice question needs at least two choices")
+            raise AuthoringError("choices", _("a choice question needs at least two choices"))
         if len(set(choices)) != len(choices):
-            raise AuthoringError("choices", "two choices are the same")
+            raise AuthoringError("choices", _("two choices are the same"))
         if data.get("answer_text") not in choices:
-            raise AuthoringError("answer_text", "the correct answer must be one of the choices")
+            raise AuthoringError("answer_text", _("the correct answer must be one of the choices"))
         return choices, data["answer_text"]
     if kind == Kind.TEXT:
         variants = data.get("variants") or []
         if not variants:
-            raise AuthoringError("variants", "give at least one accepted answer")
+            raise AuthoringError("variants", _("give at least one accepted answer"))
         return None, variants
     if kind == Kind.NUMBER:
         if data.get("number") is None:
-            raise AuthoringError("number", "give the correct number")
+            raise AuthoringError("number", _("give the correct number"))
         return None, {"value": data["number"], "tolerance": data.get("tolerance") or 0}
     return None, None
 
@@ -47,7 +49,7 @@ def save_task(event: Event, task: Task | None, data: dict[str, Any], *, actor: s
     """Create (``task`` None) or update a task of any kind from the task form's data."""
     checkpoint = data.get("checkpoint")
     if checkpoint is not None and checkpoint.event_id != event.id:
-        raise AuthoringError("checkpoint", "that checkpoint belongs to another event")
+        raise AuthoringError("checkpoint", _("that checkpoint belongs to another event"))
     choices, answer = _task_answer(data)
     before = None
     if task is None:
@@ -57,8 +59,10 @@ def save_task(event: Event, task: Task | None, data: dict[str, Any], *, actor: s
         if data["kind"] != task.kind and task_played(task):
             raise AuthoringError(
                 "kind",
-                "this task already has attempts: its kind cannot change (the answers given "
-                "were for the old kind); add a new task instead",
+                _(
+                    "this task already has attempts: its kind cannot change (the answers given "
+                    "were for the old kind); add a new task instead"
+                ),
             )
         before = task_state(task)
     task.kind, task.title, task.prompt = data["kind"], data.get("title") or "", data["prompt"]
@@ -85,7 +89,9 @@ def task_played(task: Task) -> bool:
 
 def delete_task(event: Event, task: Task, *, actor: str) -> None:
     if task_played(task):
-        raise InUse("this task already has attempts: deleting it would erase answers and points.")
+        raise InUse(
+            _("this task already has attempts: deleting it would erase answers and points.")
+        )
     before = task_state(task)
     db.session.delete(task)
     db.session.flush()

@@ -358,7 +358,7 @@ def test_checkpoint_from_a_map_link_with_hours(client, app, setup):
 
 BAD_CHECKPOINTS = [
     ({"map_link": "https://maps.app.goo.gl/abc123"}, b"short link"),
-    ({"map_link": "https://example.org/somewhere"}, b"no coordinates found"),
+    ({"map_link": "https://example.org/somewhere"}, b"No coordinates found"),
     ({"map_link": "geo:95,10"}, b"outside -90..90"),
     ({"map_link": ""}, b"Give the position"),
     ({"map_link": "", "lat": "-7.9"}, b"Give the position"),

@@ -104,7 +104,9 @@ def test_anonymous_is_sent_to_log_in(client, world):
 
 
 def test_log_in_with_password_then_out(client, world):
-    wrong = client.post("/organize/login", data={"email": "owner@example.org", "password": "x"})
+    wrong = client.post(
+        "/organize/login?lang=en", data={"email": "owner@example.org", "password": "x"}
+    )
     assert wrong.status_code == 200 and b"Wrong e-mail or password" in wrong.data
     response = client.post(
         "/organize/login?next=/organize/e/event-a/",

@@ -8,6 +8,7 @@
   var feed = root.querySelector("[data-feed]");
   var grid = root.querySelector("[data-grid] tbody");
   var status = root.querySelector("[data-status]");
+  var words = JSON.parse(root.getAttribute("data-words") || "{}");
   var cursor = "";
   var seen = {};
   var INTERVAL = 5000;
@@ -20,19 +21,32 @@
     return el;
   }
 
+  // A word of the page's language: word("answer"), or for a code word("verdicts", "too_far")
+  // ("too far"; the code itself when it has no word).
+  function word(group, code) {
+    if (code === undefined) { return words[group] || group; }
+    return (words[group] && words[group][code]) || code;
+  }
+
   function describe(item) {
     if (item.type === "checkin") {
-      var s = (item.accepted ? "✓ check-in " : "✗ refused check-in ") + item.checkpoint;
+      var s = (item.accepted ? "✓ " + word("checkin") : "✗ " + word("refused")) + " " +
+        item.checkpoint;
       if (item.distance_m !== null) { s += " (" + item.distance_m + " m)"; }
-      if (!item.accepted) { s += " · " + item.verdict; }
-      if (item.flags.length) { s += " · flags: " + item.flags.join(", "); }
+      if (!item.accepted) { s += " · " + word("verdicts", item.verdict); }
+      if (item.flags.length) {
+        s += " · " + word("flags") + ": " +
+          item.flags.map(function (f) { return word("flag_names", f); }).join(", ");
+      }
       return s;
     }
     if (item.type === "answer") {
-      var verdict = item.status === "late" ? "late" : (item.correct ? "correct" : "wrong");
-      return "answer: " + item.task + " · " + verdict + " · " + item.points + " pts";
+      var verdict = item.status === "late" ? word("late") :
+        word(item.correct ? "correct" : "wrong");
+      return word("answer") + ": " + item.task + " · " + verdict + " · " + item.points + " " +
+        word("points");
     }
-    return "submission: " + item.task + " · " + item.status;
+    return word("submission") + ": " + item.task + " · " + word("statuses", item.status);
   }
 
   function addItems(items) {
@@ -68,6 +82,48 @@
     grid.replaceChildren(rows);
   }
 
+  // The flagged and refused check-in lists are drawn by the server. When their counts move,
+  // fetch this page again and swap both lists in, so they match the counts above them (not
+  // while the organizer is deciding a flag there: the next poll tries again).
+  var listed = {};
+  var refreshing = false;
+  ["open_flags", "refused_checkins"].forEach(function (k) {
+    var el = root.querySelector('[data-count="' + k + '"]');
+    listed[k] = el ? el.textContent.trim() : "";
+  });
+
+  function busy(section) {
+    if (section.contains(document.activeElement)) { return true; }
+    return Array.prototype.some.call(section.querySelectorAll("input, textarea"), function (el) {
+      return el.type === "radio" || el.type === "checkbox" ? el.checked :
+        el.type !== "hidden" && el.value !== "";
+    });
+  }
+
+  function refreshLists(counts) {
+    var sections = ["flags", "refused"].map(function (id) { return document.getElementById(id); });
+    var stale = Object.keys(listed).some(function (k) { return String(counts[k]) !== listed[k]; });
+    if (!stale || refreshing || sections.some(function (s) { return !s || busy(s); })) { return; }
+    refreshing = true;
+    fetch(window.location.pathname, {
+      headers: { "Accept": "text/html" },
+      credentials: "same-origin"
+    }).then(function (r) {
+      if (!r.ok || r.redirected) { throw new Error("HTTP " + r.status); }
+      return r.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var fresh = sections.map(function (s) { return page.getElementById(s.id); });
+      if (fresh.some(function (s) { return !s; }) || sections.some(busy)) { return; }
+      sections.forEach(function (s, i) { s.replaceWith(document.adoptNode(fresh[i])); });
+      Object.keys(listed).forEach(function (k) { listed[k] = String(counts[k]); });
+    }).catch(function () {
+      // Keep the lists shown; the next poll tries again.
+    }).then(function () {
+      refreshing = false;
+    });
+  }
+
   function apply(data) {
     root.querySelector("[data-clock]").textContent = data.clock.now;
     Object.keys(data.counts).forEach(function (k) {
@@ -75,9 +131,10 @@
       if (el) { el.textContent = data.counts[k]; }
     });
     renderGrid(data.grid);
+    refreshLists(data.counts);
     addItems(data.items);
     cursor = data.cursor;
-    status.textContent = "Updated " + data.clock.now;
+    status.textContent = word("updated") + " " + data.clock.now;
   }
 
   function poll() {
@@ -85,6 +142,8 @@
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (r) {
+      // Signed out: the poll was sent on to the log-in page, whose HTML is no JSON.
+      if (r.redirected) { throw new Error(new URL(r.url).pathname); }
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
     }).then(function (data) {
@@ -92,7 +151,7 @@
       // Drain a backlog quickly, then settle into the normal pace.
       setTimeout(poll, data.items.length >= 100 ? 200 : INTERVAL);
     }).catch(function (err) {
-      status.textContent = "Connection problem (" + err.message + "), retrying…";
+      status.textContent = word("problem").replace("%(error)s", err.message);
       setTimeout(poll, INTERVAL * 2);
     });
   }
