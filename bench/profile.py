@@ -30,7 +30,11 @@ def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> l
         team = teams[i % len(teams)]
         pid = team.members[i % len(team.members)]
         cookie, token = cookies[pid]
-        json_headers: dict[str, str] = {"Cookie": cookie, "Accept": "application/json", "X-CSRFToken": token}
+        json_headers: dict[str, str] = {
+            "Cookie": cookie,
+            "Accept": "application/json",
+            "X-CSRFToken": token,
+        }
         k = rnd.randrange(len(seeded.codes))
         code, (lat, lon, _) = seeded.codes[k], seeded.places[k]
         if mode == "page":

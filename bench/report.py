@@ -30,7 +30,9 @@ def _ok(flag: bool) -> str:
     return "met" if flag else "**missed**"
 
 
-def _table(kind: str, workers: int, block: dict[str, Any], connections: int) -> list[str]:
+def _table(
+    kind: str, workers: int, block: dict[str, Any], connections: int, after_label: str
+) -> list[str]:
     runs = block["runs"]
     lines = [
         f"### {kind}, {workers} sync workers, {connections} connections",
@@ -44,7 +46,7 @@ def _table(kind: str, workers: int, block: dict[str, Any], connections: int) -> 
         ceiling = "hello" if base in ("page", "home", "board", "hello") else "insert"
         ratio = r["rps"] / runs[ceiling]["rps"] if ceiling in runs else float("nan")
         target = TARGETS.get(base)
-        label = LABELS.get(base, base) + (" **(--after-root checkout)**" if base != mode else "")
+        label = LABELS.get(base, base) + (f" **({after_label})**" if base != mode else "")
         mark = f" ({_ok(ratio >= target[1])} >= {target[1]:.0%})" if target else ""
         lines.append(
             f"| {label} | {r['rps']:.0f} | {', '.join(map(str, r['rps_runs']))}"
@@ -53,6 +55,7 @@ def _table(kind: str, workers: int, block: dict[str, Any], connections: int) -> 
             f"{r['wrk_cpu_pct']:.0f} | {', '.join(map(str, r['loadavg']))} |"
         )
     lines.append("")
+    lines.extend(_side_by_side(runs, after_label))
     lines.append(f"Worker RSS after the runs: {', '.join(map(str, block['rss_mb']))} MB.")
     if block.get("after_rss_mb"):
         lines.append(
@@ -61,6 +64,25 @@ def _table(kind: str, workers: int, block: dict[str, Any], connections: int) -> 
         )
     lines.append("")
     return lines
+
+
+def _side_by_side(runs: dict[str, Any], after_label: str) -> list[str]:
+    """Endpoints measured on both servers in the same repeats: this checkout against the
+    --after-root one, as the ratio of their medians."""
+    pairs = [(m, f"{m}_after") for m in runs if f"{m}_after" in runs]
+    if not pairs:
+        return []
+    lines = [
+        f"This checkout against {after_label}, same run (median req/s):",
+        "",
+        f"| endpoint | this checkout | {after_label} | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    for mode, other in pairs:
+        now, then = runs[mode]["rps"], runs[other]["rps"]
+        ratio = f"{now / then:.1f}x" if then else "n/a"
+        lines.append(f"| {LABELS.get(mode, mode)} | {now:.0f} | {then:.0f} | {ratio} |")
+    return [*lines, ""]
 
 
 def _statuses(block: dict[str, Any]) -> str:
@@ -100,7 +122,15 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         )
         lines.append("")
         for workers, block in sorted(data["workers"].items(), key=lambda kv: int(kv[0])):
-            lines.extend(_table(kind, int(workers), block, s["connections"]))
+            lines.extend(
+                _table(
+                    kind,
+                    int(workers),
+                    block,
+                    s["connections"],
+                    s.get("after_label", "--after-root checkout"),
+                )
+            )
             lines.append(_statuses(block))
         lb = data["leaderboard"]
         lines.append(

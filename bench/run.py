@@ -33,7 +33,7 @@ WORK = HERE / ".work"
 RESULTS = HERE / "results"
 SECRET = "bench-secret-key-not-for-production"
 ENDPOINTS = ["page", "home", "board", "checkin", "start", "answer", "upload", "mix"]
-AFTER_MODES = ["home", "board", "mix"]  # what the leaderboard prototype changes
+AFTER_MODES = ["home", "board", "mix"]  # default rows served by the --after-root checkout
 WRITES = {"checkin", "start", "answer", "upload", "mix"}
 
 
@@ -111,7 +111,7 @@ def bench_database(kind: str, raw_url: str, args: argparse.Namespace) -> dict[st
         modes = ENDPOINTS if workers == args.workers else ["mix"]
         after = args.after_root if workers == args.workers else None
         if after:
-            modes = [*modes, *(f"{m}_after" for m in AFTER_MODES)]
+            modes = [*modes, *(f"{m}_after" for m in args.after_modes)]
         runs: dict[str, list[dict]] = {m: [] for m in ["hello", "insert", *modes]}
         with (
             Restartable("bench.ceiling:hello_app()", env, workers) as hello,
@@ -184,7 +184,18 @@ def main() -> None:
         help="another checkout served side by side for before/after rows "
         "(e.g. `git worktree add DIR REV`)",
     )
+    parser.add_argument(
+        "--after-modes",
+        default=",".join(AFTER_MODES),
+        help="the endpoints also measured on the --after-root checkout",
+    )
+    parser.add_argument(
+        "--after-label",
+        default="--after-root checkout",
+        help="how the report names the --after-root rows (e.g. 'before, 3c5790e')",
+    )
     args = parser.parse_args()
+    args.after_modes = [m for m in args.after_modes.split(",") if m]
     args.compare_workers = [int(x) for x in args.compare_workers.split(",") if x]
     info = machine()
     results: dict[str, object] = {
@@ -196,6 +207,7 @@ def main() -> None:
             "workers": args.workers,
             "compare_workers": args.compare_workers,
             "worker_class": "sync",
+            "after_label": args.after_label,
         },
         "databases": {},
     }

@@ -92,8 +92,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for bp in (play_bp, organize_bp, board_bp, api_bp):
         app.register_blueprint(bp)
 
+    from quizengine import wtforms_text
     from quizengine.cli import register_cli
     from quizengine.web import register_web
+
+    wtforms_text.install(app)
 
     register_cli(app)
     register_web(app)

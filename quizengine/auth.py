@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import request, session
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from checkpoints.timeutil import utc_now
 from quizengine.extensions import db, login
@@ -50,7 +51,8 @@ def current_participant() -> Participant | None:
     pid = session.get(SESSION_PARTICIPANT)
     until = session.get(SESSION_UNTIL)
     if isinstance(pid, int) and isinstance(until, int | float) and utc_now().timestamp() < until:
-        participant = db.session.get(Participant, pid)
+        # The event comes along: the language, the window and every page need it.
+        participant = db.session.get(Participant, pid, options=[joinedload(Participant.event)])
     request.environ[_CACHE] = participant
     return participant
 

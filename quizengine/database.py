@@ -1,18 +1,35 @@
-"""Database engine set-up: SQLite in WAL with immediate write transactions, PostgreSQL as is."""
+"""Database engine set-up: SQLite in WAL whose requests take the write lock only when they
+start writing; PostgreSQL as is.
+
+SQLite has one writer at a time. A request's transaction begins DEFERRED, so its reads (who is
+asking, the checkpoint, the event, the form's checks) run on a snapshot without the lock;
+the first write of the transaction (INSERT, UPDATE, DELETE, a SAVEPOINT that is there for one)
+or a ``SELECT ... FOR UPDATE`` first ends that read snapshot and begins ``IMMEDIATE``, queuing
+for the lock (busy timeout) instead of failing with "database is locked" as a read that
+upgrades in place would. From there on the request reads the newest data and is alone: where
+PostgreSQL takes a row lock, SQLite takes its write lock. What was read before is as fresh as
+PostgreSQL's READ COMMITTED gives it (each statement may see newer data than the one before),
+and the services are written for that: row locks (``with_for_update``) before a read that
+decides a write, unique constraints for inserts.
+
+Outside a request (command line, tests' set-up), transactions begin IMMEDIATE as before.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
-from flask import has_request_context, request
+from flask import has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MODE = "quizengine.sqlite_mode"  # connection info: "deferred" | "immediate"
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Take transaction control from the driver so the begin hook below decides the mode.
+    # Take transaction control from the driver so the hooks below decide the mode.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -23,16 +40,45 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    """Requests that may write begin IMMEDIATE: they queue for the write lock up front (busy
-    timeout) instead of failing with "database is locked" when a read upgrades to a write.
-    Safe-method requests begin DEFERRED, so readers never wait for writers (WAL)."""
-    if has_request_context() and request.method in SAFE_METHODS:
+    if has_request_context():
         conn.exec_driver_sql("BEGIN")
+        conn.info[MODE] = "deferred"
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.info[MODE] = "immediate"
+
+
+def take_write_lock(conn: Connection) -> None:
+    """End the transaction's read snapshot and begin IMMEDIATE, once per transaction. A
+    transaction that has not written has nothing to commit, so nothing is lost."""
+    if conn.info.get(MODE) != "deferred":
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    try:
+        raw.execute("COMMIT")
+    except sqlite3.OperationalError:
+        # A statement of this transaction is still being read: SQLite then upgrades in place
+        # (and refuses with "database is locked" if another writer got in first).
+        conn.info[MODE] = "immediate"
+        return
+    raw.execute("BEGIN IMMEDIATE")
+    conn.info[MODE] = "immediate"
+
+
+def _before_execute(conn: Connection, clause: Any, *_args: Any) -> None:
+    if getattr(clause, "_for_update_arg", None) is not None:
+        take_write_lock(conn)
+
+
+def _before_cursor_execute(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if statement.lstrip()[:9].upper().startswith(WRITES):
+        take_write_lock(conn)
 
 
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_connect):
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_execute", _before_execute)
+        event.listen(engine, "before_cursor_execute", _before_cursor_execute)

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -67,14 +69,21 @@ def tasks_of(event_id: int, checkpoint_id: int | None = None) -> list[TaskInfo]:
     return [TaskInfo(*row) for row in rows]
 
 
-def attempts_of(participant: Participant) -> dict[int, AttemptInfo]:
-    """The participant's owner's (team's or own) attempts by task id, with the status of each
-    one's latest submission: two queries, however many attempts."""
+def attempts_of(
+    participant: Participant, tasks: Sequence[TaskInfo] | None = None
+) -> dict[int, AttemptInfo]:
+    """The participant's owner's (team's or own) attempts by task id (only those of ``tasks``
+    when given: a checkpoint page needs a handful, not the team's whole day), with the status
+    of each one's latest submission: two queries, however many attempts."""
     try:
         owner = owner_of(participant)
     except Refused:
         return {}
-    mine = (Attempt.event_id == participant.event_id, Attempt.owner == owner)
+    if tasks is not None and not tasks:
+        return {}
+    mine: tuple[Any, ...] = (Attempt.event_id == participant.event_id, Attempt.owner == owner)
+    if tasks is not None:
+        mine = (*mine, Attempt.task_id.in_([t.id for t in tasks]))
     latest: dict[int, str] = {}
     for attempt_id, status in db.session.execute(
         select(Submission.attempt_id, Submission.status)
@@ -96,8 +105,20 @@ def attempts_of(participant: Participant) -> dict[int, AttemptInfo]:
     return {r.task_id: AttemptInfo(*r[1:], review=latest.get(r.id)) for r in rows}
 
 
+_LABELS: dict[str, dict[str, str]] = {}
+
+
 def _labels() -> dict[str, str]:
-    """Every label the list may show, translated once ("%(points)d points" is filled per row)."""
+    """Every label the list may show, translated once per language and process ("%(points)d
+    points" is filled per row)."""
+    locale = str(get_locale())
+    found = _LABELS.get(locale)
+    if found is None:
+        found = _LABELS[locale] = _translated_labels()
+    return found
+
+
+def _translated_labels() -> dict[str, str]:
     return {
         "question": _("Question"),
         "creative": _("Creative challenge"),

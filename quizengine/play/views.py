@@ -3,7 +3,8 @@ checkpoint scan and check-in. Task pages are in task_views.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -21,7 +22,7 @@ from quizengine.play import task_views  # noqa: F401  (registers the task routes
 from quizengine.play.blueprint import bp
 from quizengine.play.common import participant_or_abort, refuse, safe_next, wants_json
 from quizengine.play.forms import CheckInForm, ConfirmForm, JoinForm, first_error
-from quizengine.play.tasklist import attempts_of, task_rows, tasks_of
+from quizengine.play.tasklist import TaskRow, attempts_of, task_rows, tasks_of
 from quizengine.services import leaderboard
 from quizengine.services.checkins import (
     Refused,
@@ -124,6 +125,27 @@ def _score(participant: Participant) -> int:
     return leaderboard.participant_points(event, participant.id)
 
 
+@dataclass(frozen=True)
+class CheckpointLink:
+    name: str
+    href: str
+
+
+def _visited_links(event_id: int, visited: set[int]) -> list[CheckpointLink]:
+    """Name and link of each visited checkpoint, in the event's order (the URL pattern is
+    built once, not once per row)."""
+    if not visited:
+        return []
+    rows = db.session.execute(
+        select(Checkpoint.code, Checkpoint.name)
+        .where(Checkpoint.event_id == event_id, Checkpoint.id.in_(visited))
+        .order_by(Checkpoint.position, Checkpoint.id)
+    )
+    marker = "CODEMARK"
+    pattern = url_for("play.checkpoint", code=marker)
+    return [CheckpointLink(name, pattern.replace(marker, code)) for code, name in rows]
+
+
 @bp.get("/home")
 def home() -> ResponseReturnValue:
     participant = current_participant()
@@ -136,11 +158,7 @@ def home() -> ResponseReturnValue:
     tasks = tasks_of(event.id)
     open_tasks = task_rows([t for t in tasks if t.checkpoint_id in visited], attempts, now)
     free_tasks = task_rows([t for t in tasks if t.checkpoint_id is None], attempts, now)
-    checkpoints = db.session.scalars(
-        select(Checkpoint)
-        .where(Checkpoint.event_id == event.id, Checkpoint.id.in_(visited))
-        .order_by(Checkpoint.position, Checkpoint.id)
-    ).all()
+    checkpoints = _visited_links(event.id, visited)
     return render_template(
         "play/home.html",
         participant=participant,
@@ -202,11 +220,14 @@ def checkpoint(code: str) -> ResponseReturnValue:
         event=cp.event,
         problem=open_problem(cp.event, cp, now),
         access=access,
-        tasks=task_rows(tasks_of(cp.event_id, cp.id), attempts_of(participant), now)
-        if access
-        else [],
+        tasks=_checkpoint_tasks(participant, cp, now) if access else [],
         form=CheckInForm(),
     )
+
+
+def _checkpoint_tasks(participant: Participant, cp: Checkpoint, now: datetime) -> list[TaskRow]:
+    tasks = tasks_of(cp.event_id, cp.id)
+    return task_rows(tasks, attempts_of(participant, tasks), now)
 
 
 @bp.post("/c/<code>/checkin")

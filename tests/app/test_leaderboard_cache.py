@@ -207,7 +207,7 @@ def test_renaming_a_team_or_a_participant_reaches_the_cached_boards(ctx):
     w = _world()
     event = w.event
     assert [s.name for s in leaderboard.team_standings(event)] == ["Red", "Blue"]
-    assert [s.name for s in leaderboard.participant_standings(event)][0] == "Ana"
+    assert leaderboard.participant_standings(event)[0].name == "Ana"
     w.red.name = "Merah"
     w.ana.name = "Ani"
     db.session.commit()
