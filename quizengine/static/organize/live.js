@@ -64,7 +64,28 @@
     while (feed.children.length > MAX_ITEMS) { feed.removeChild(feed.lastChild); }
   }
 
+  // The checkpoint columns, drawn again when an organizer adds, removes, renames or moves a
+  // checkpoint while the page is open (else the cells would sit under the wrong names).
+  function renderHead(checkpoints) {
+    var head = root.querySelector("[data-grid] thead tr");
+    var cells = head.children;
+    var same = cells.length === checkpoints.length + 2 && checkpoints.every(function (cp, i) {
+      return cells[i + 1].textContent === cp.name && cells[i + 1].title === cp.code;
+    });
+    if (same) { return; }
+    var row = [cells[0]];
+    checkpoints.forEach(function (cp) {
+      var th = text("th", cp.name);
+      th.scope = "col";
+      th.title = cp.code;
+      row.push(th);
+    });
+    row.push(cells[cells.length - 1]);
+    head.replaceChildren.apply(head, row);
+  }
+
   function renderGrid(data) {
+    renderHead(data.checkpoints);
     var rows = document.createDocumentFragment();
     data.rows.forEach(function (row) {
       var tr = document.createElement("tr");
