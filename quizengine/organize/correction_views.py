@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from checkpoints.timeutil import format_local, utc_now
+from checkpoints.timeutil import utc_now
 from quizengine.extensions import db
 from quizengine.models import AuditEntry, Event, Role
 from quizengine.organize.access import actor, event_view
@@ -24,7 +24,7 @@ from quizengine.organize.correction_forms import (
     ManualCheckinForm,
     RescoreForm,
 )
-from quizengine.organize.labels import label
+from quizengine.organize.labels import label, local_date
 from quizengine.organize.views import bp
 from quizengine.services import corrections as fixes
 from quizengine.services import live
@@ -69,7 +69,7 @@ def _page(event: Event, status: int = 200, **forms: Any) -> tuple[str, int]:
         "organize/corrections.html",
         event=event,
         audit_log=audit_log,
-        local=lambda dt: format_local(dt, event.timezone, "%d %b %H:%M:%S"),
+        local=lambda dt: local_date(dt, event.timezone, "d MMM HH:mm:ss"),
         **_fill(event, **forms),
     )
     return html, status

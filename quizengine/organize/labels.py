@@ -1,5 +1,5 @@
 """Words for the stored codes the organizer pages show (event status, roles, task kinds, review
-and check-in verdicts, audit actions, ...), in the page's language.
+and check-in verdicts, audit actions, ...), and dates with month names, in the page's language.
 
 The database keeps the codes ("draft", "too_far", "task.rescore"); pages show ``label(group,
 code)``. An unknown code is shown as it is rather than hidden.
@@ -7,8 +7,13 @@ code)``. An unknown code is shown as it is rather than hidden.
 
 from __future__ import annotations
 
-from flask_babel import LazyString
+from datetime import datetime
+
+from babel.dates import format_datetime
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
+
+from checkpoints.timeutil import to_local, zone_abbrev
 
 LABELS: dict[str, dict[str, LazyString]] = {
     "status": {"draft": _l("draft"), "live": _l("live"), "closed": _l("closed")},
@@ -88,3 +93,11 @@ def label(group: str, code: str | None) -> str:
         return ""
     word = LABELS.get(group, {}).get(code)
     return str(word) if word is not None else str(code)
+
+
+def local_date(dt_utc: datetime, tz_name: str, pattern: str) -> str:
+    """``dt_utc`` in the event's zone with its abbreviation, month names in the page's language:
+    ``local_date(t, "Asia/Jakarta", "d MMM HH:mm")`` is "6 Okt 07:00 WIB" on an Indonesian
+    page ("6 Oct 07:00 WIB" on an English one). ``pattern`` is a CLDR (Babel) date pattern."""
+    shown = format_datetime(to_local(dt_utc, tz_name), pattern, locale=get_locale() or "en")
+    return f"{shown} {zone_abbrev(dt_utc, tz_name)}"

@@ -12,7 +12,7 @@ from checkpoints.timeutil import format_local, utc_now
 from quizengine.models import Event, Role
 from quizengine.organize.access import event_view
 from quizengine.organize.correction_forms import FlagDecisionForm
-from quizengine.organize.labels import LABELS, label
+from quizengine.organize.labels import LABELS, label, local_date
 from quizengine.organize.views import bp
 from quizengine.services import live
 
@@ -51,8 +51,8 @@ def _clock(event: Event) -> dict[str, Any]:
     now = utc_now()
     return {
         "now": format_local(now, event.timezone, "%H:%M:%S"),
-        "starts": format_local(event.starts_at, event.timezone, "%d %b %H:%M"),
-        "ends": format_local(event.ends_at, event.timezone, "%d %b %H:%M"),
+        "starts": local_date(event.starts_at, event.timezone, "d MMM HH:mm"),
+        "ends": local_date(event.ends_at, event.timezone, "d MMM HH:mm"),
         "open": event.is_open(now),
         "remaining_s": max(0, int((event.ends_at - now).total_seconds())),
     }

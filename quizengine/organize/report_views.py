@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from checkpoints.timeutil import format_local, utc_now
 from quizengine.models import Event, Role
 from quizengine.organize.access import event_view
+from quizengine.organize.labels import local_date
 from quizengine.organize.views import bp
 from quizengine.services import leaderboard, reports
 
@@ -76,9 +77,9 @@ def report_print(event: Event) -> str:
         teams=leaderboard.team_standings(event) if event.mode == "team" else [],
         people=leaderboard.participant_standings(event),
         rows=reports.results_rows(event),
-        printed=format_local(now, event.timezone, "%d %b %Y %H:%M"),
+        printed=local_date(now, event.timezone, "d MMM y HH:mm"),
         window=(
-            format_local(event.starts_at, event.timezone, "%d %b %Y %H:%M"),
+            local_date(event.starts_at, event.timezone, "d MMM y HH:mm"),
             format_local(event.ends_at, event.timezone, "%H:%M"),
         ),
     )

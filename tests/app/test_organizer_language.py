@@ -334,3 +334,15 @@ def test_print_refusal(client: FlaskClient, world) -> None:
     refused = client.get(f"/organize/e/{world['slug']}/print/sheets?lang=id")
     assert refused.status_code == 409
     _indonesian(refused, "Tidak ada yang dicetak.", "'localhost' adalah komputer ini")
+
+
+def test_dates_name_months_in_the_page_language(app: Flask) -> None:
+    """Live clock, audit log and printed results use month names of the page's language."""
+    from datetime import UTC, datetime
+
+    from quizengine.organize.labels import local_date
+
+    moment = datetime(2023, 10, 6, 0, 30, tzinfo=UTC)
+    for lang, expected in (("id", "6 Okt 2023 07:30 WIB"), ("en", "6 Oct 2023 07:30 WIB")):
+        with app.test_request_context(f"/organize/?lang={lang}"):
+            assert local_date(moment, "Asia/Jakarta", "d MMM y HH:mm") == expected
