@@ -13,6 +13,7 @@ import argparse
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.plan import make_app, session_cookies
 from bench.seed import Seeded, reset_run_state, seed
@@ -57,7 +58,7 @@ def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> l
             out.append(("POST", f"/t/{task}/start", {"x": "1", "csrf_token": token}, json_headers))
         elif mode == "answer":
             task = team.running[(i // len(teams)) % len(team.running)]
-            body = {"answer": seeded.answers[task], "key": f"p{i}", "csrf_token": token}
+            body = {"answer": seeded.answers[task], "key": f"profile-{i:06d}", "csrf_token": token}
             out.append(("POST", f"/t/{task}/answer", body, json_headers))
             started.append((task, token, pid))
     return out
@@ -69,6 +70,28 @@ def _open(client, method: str, path: str, data: dict | None, headers: dict):  # 
     client.set_cookie(name, value)
     rest = {k: v for k, v in headers.items() if k != "Cookie"}
     return client.open(path, method=method, data=data, headers=rest)
+
+
+class _StatementCounter:
+    """SQL statements sent to the database (a steadier figure than time on a busy machine)."""
+
+    def __init__(self, app: Any) -> None:
+        from sqlalchemy import event
+
+        from quizengine.extensions import db
+
+        with app.app_context():
+            self.engine = db.engine
+        self.count = 0
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: Any) -> None:
+        self.count += 1
+
+    def stop(self) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
 def main() -> None:
@@ -96,15 +119,17 @@ def main() -> None:
             profiler = Profiler(interval=0.0005)
             profiler.start()
         statuses: dict[int, int] = {}
+        statements = _StatementCounter(app)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         for method, path, data, headers in reqs[5:]:
             resp = _open(client, method, path, data, headers)
             statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        statements.stop()
         count = len(reqs) - 5
         print(
             f"{mode:8s} {cpu / count * 1000:7.2f} ms CPU/req {wall / count * 1000:7.2f} ms wall/req"
-            f" statuses {statuses}",
+            f" {statements.count / count:5.1f} SQL/req statuses {statuses}",
             flush=True,
         )
         if profiler is not None:

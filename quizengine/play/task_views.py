@@ -119,16 +119,20 @@ def start(task_id: int) -> ResponseReturnValue:
         attempt = attempts.start(participant, task, now=utc_now())
     except Refused as err:
         return render_task(participant, task, error=err.message, status=err.status)
+    # Read before the commit, which expires the objects (reading after it costs a new
+    # transaction and two queries).
+    started = {
+        "attempt_id": attempt.id,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat(),
+        "prompt": task.prompt,
+    }
+    deadline = attempt.deadline
     db.session.commit()
     if wants_json():
-        return jsonify(
-            attempt_id=attempt.id,
-            started_at=attempt.started_at.isoformat(),
-            deadline=attempt.deadline.isoformat(),
-            remaining_ms=max(0, int((attempt.deadline - utc_now()).total_seconds() * 1000)),
-            prompt=task.prompt,
-        )
-    return redirect(url_for("play.task", task_id=task.id))
+        remaining_ms = max(0, int((deadline - utc_now()).total_seconds() * 1000))
+        return jsonify(**started, remaining_ms=remaining_ms)
+    return redirect(url_for("play.task", task_id=task_id))
 
 
 def outcome_message(outcome: AnswerOutcome) -> str:
@@ -170,7 +174,7 @@ def answer(task_id: int) -> ResponseReturnValue:
             already_answered=outcome.already_answered,
         )
     flash(message, "success" if outcome.points else "error")
-    return redirect(url_for("play.task", task_id=task.id))
+    return redirect(url_for("play.task", task_id=task_id))
 
 
 @bp.post("/t/<int:task_id>/submit")
@@ -208,7 +212,7 @@ def submit(task_id: int) -> ResponseReturnValue:
             photos=[f.id for f in submission.files],
         )
     flash(_("Sent. Your submission is waiting for the judges."), "success")
-    return redirect(url_for("play.task", task_id=task.id))
+    return redirect(url_for("play.task", task_id=task_id))
 
 
 @bp.get("/photo/<int:file_id>")

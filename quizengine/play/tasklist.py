@@ -69,12 +69,23 @@ def tasks_of(event_id: int, checkpoint_id: int | None = None) -> list[TaskInfo]:
     return [TaskInfo(*row) for row in rows]
 
 
+# The status of an attempt's latest submission (creative tasks), read along with the attempt.
+_LATEST_REVIEW_STATUS = (
+    select(Submission.status)
+    .where(Submission.attempt_id == Attempt.id)
+    .order_by(Submission.id.desc())
+    .limit(1)
+    .correlate(Attempt)
+    .scalar_subquery()
+)
+
+
 def attempts_of(
     participant: Participant, tasks: Sequence[TaskInfo] | None = None
 ) -> dict[int, AttemptInfo]:
     """The participant's owner's (team's or own) attempts by task id (only those of ``tasks``
     when given: a checkpoint page needs a handful, not the team's whole day), with the status
-    of each one's latest submission: two queries, however many attempts."""
+    of each one's latest submission: one query, however many attempts."""
     try:
         owner = owner_of(participant)
     except Refused:
@@ -84,25 +95,17 @@ def attempts_of(
     mine: tuple[Any, ...] = (Attempt.event_id == participant.event_id, Attempt.owner == owner)
     if tasks is not None:
         mine = (*mine, Attempt.task_id.in_([t.id for t in tasks]))
-    latest: dict[int, str] = {}
-    for attempt_id, status in db.session.execute(
-        select(Submission.attempt_id, Submission.status)
-        .join(Attempt, Attempt.id == Submission.attempt_id)
-        .where(*mine)
-        .order_by(Submission.id)
-    ):
-        latest[attempt_id] = status  # the last one wins
     rows = db.session.execute(
         select(
-            Attempt.id,
             Attempt.task_id,
             Attempt.status,
             Attempt.points,
             Attempt.correct,
             Attempt.deadline,
+            _LATEST_REVIEW_STATUS,
         ).where(*mine)
     )
-    return {r.task_id: AttemptInfo(*r[1:], review=latest.get(r.id)) for r in rows}
+    return {row[0]: AttemptInfo(*row) for row in rows}
 
 
 _LABELS: dict[str, dict[str, str]] = {}

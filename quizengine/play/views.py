@@ -171,7 +171,6 @@ def home() -> ResponseReturnValue:
         visited=checkpoints,
         open_tasks=open_tasks,
         free_tasks=free_tasks,
-        form=ConfirmForm(),
     )
 
 
@@ -221,7 +220,6 @@ def checkpoint(code: str) -> ResponseReturnValue:
         problem=open_problem(cp.event, cp, now),
         access=access,
         tasks=_checkpoint_tasks(participant, cp, now) if access else [],
-        form=CheckInForm(),
     )
 
 
@@ -244,6 +242,7 @@ def checkin(code: str) -> ResponseReturnValue:
         return refuse(err.message, err.status)
     except GeoError:
         return refuse(_("The position sent is not valid."), 400)
+    checkin_id, code = result.checkin.id, cp.code  # before the commit expires them
     db.session.commit()
     if wants_json():
         return jsonify(
@@ -252,7 +251,7 @@ def checkin(code: str) -> ResponseReturnValue:
             message=result.message,
             distance_m=round(result.distance_m, 1),
             direction=result.direction,
-            checkin_id=result.checkin.id,
+            checkin_id=checkin_id,
         )
     flash(result.message, "success" if result.accepted else "error")
-    return redirect(url_for("play.checkpoint", code=cp.code))
+    return redirect(url_for("play.checkpoint", code=code))
