@@ -4,11 +4,10 @@ and the decision on a flagged check-in."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
-
-from quizengine.organize.form_i18n import TranslatedForm
 
 KEY = Regexp(r"^[A-Za-z0-9_-]{8,64}$", message=_l("Invalid idempotency key."))
 REASON = [DataRequired(message=_l("Say why.")), Length(max=2000)]
@@ -18,14 +17,14 @@ def _optional_int(value: object) -> int | None:
     return int(value) if value not in (None, "", "None") else None  # type: ignore[call-overload]
 
 
-class ManualCheckinForm(TranslatedForm):
+class ManualCheckinForm(FlaskForm):
     checkpoint_id = SelectField(_l("Checkpoint"), coerce=int, validators=[InputRequired()])
     team_id = SelectField(_l("Team"), coerce=_optional_int, validators=[Optional()])
     participant_id = SelectField(_l("Participant"), coerce=_optional_int, validators=[Optional()])
     reason = TextAreaField(_l("Reason"), validators=REASON)
 
 
-class AdjustmentForm(TranslatedForm):
+class AdjustmentForm(FlaskForm):
     team_id = SelectField(_l("Team"), coerce=_optional_int, validators=[Optional()])
     participant_id = SelectField(_l("Participant"), coerce=_optional_int, validators=[Optional()])
     points = IntegerField(
@@ -35,7 +34,7 @@ class AdjustmentForm(TranslatedForm):
     key = HiddenField(validators=[DataRequired(), KEY])
 
 
-class RescoreForm(TranslatedForm):
+class RescoreForm(FlaskForm):
     task_id = SelectField(_l("Question"), coerce=int, validators=[InputRequired()])
     answer = TextAreaField(
         _l("Correct answer"),
@@ -48,12 +47,12 @@ class RescoreForm(TranslatedForm):
     reason = TextAreaField(_l("Reason"), validators=REASON)
 
 
-class DisqualifyForm(TranslatedForm):
+class DisqualifyForm(FlaskForm):
     submission_id = IntegerField(_l("Submission"), validators=[InputRequired(), NumberRange(min=1)])
     reason = TextAreaField(_l("Reason"), validators=REASON)
 
 
-class FlagDecisionForm(TranslatedForm):
+class FlagDecisionForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
         choices=[

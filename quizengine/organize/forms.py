@@ -35,7 +35,6 @@ from wtforms.validators import (
 
 from checkpoints.maplinks import PositionError, parse_position
 from checkpoints.timeutil import zone
-from quizengine.organize.form_i18n import TranslatedForm
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Enter an e-mail address."))
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -103,16 +102,16 @@ def read_upload(field: Field, limit: int) -> bytes | None:
 # Forms
 
 
-class LoginForm(TranslatedForm):
+class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), EMAIL, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ActionForm(TranslatedForm):
+class ActionForm(FlaskForm):
     """A button that posts (delete, new link): only the CSRF token."""
 
 
-class EventForm(TranslatedForm):
+class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     timezone = StringField(
         _l("Time zone (IANA)"),
@@ -178,17 +177,17 @@ class EventForm(TranslatedForm):
         return data
 
 
-class TeamForm(TranslatedForm):
+class TeamForm(FlaskForm):
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=200)])
 
 
-class ParticipantForm(TranslatedForm):
+class ParticipantForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     unit = StringField(_l("Unit or role"), validators=[Length(max=200)])
     team = SelectField(_l("Team"), coerce=int, default=0)
 
 
-class ParticipantCsvForm(TranslatedForm):
+class ParticipantCsvForm(FlaskForm):
     text = TextAreaField(
         _l("Paste CSV (header name,team,unit)"), validators=[Length(max=2_000_000)]
     )
@@ -208,7 +207,7 @@ class ParticipantCsvForm(TranslatedForm):
         return self.text.data or ""
 
 
-class CheckpointForm(TranslatedForm):
+class CheckpointForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     instructions = TextAreaField(_l("Instructions"), validators=[Length(max=5000)])
     map_link = StringField(_l("Map link or 'lat, lon'"), validators=[Length(max=2000)])
@@ -252,7 +251,7 @@ KINDS = [
 ]
 
 
-class TaskForm(TranslatedForm):
+class TaskForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=KINDS)
     checkpoint = SelectField(_l("Where"), coerce=int, default=0)
     title = StringField(_l("Title (optional)"), validators=[Length(max=200)])
@@ -311,7 +310,7 @@ class TaskForm(TranslatedForm):
         return data
 
 
-class ImportForm(TranslatedForm):
+class ImportForm(FlaskForm):
     file = FileField(_l("Event file (YAML)"))
     text = TextAreaField(_l("or paste it here"), validators=[Length(max=1_000_000)])
     upload: bytes | None = None
@@ -326,7 +325,7 @@ class ImportForm(TranslatedForm):
         return (self.text.data or "").encode("utf-8")
 
 
-class RoleForm(TranslatedForm):
+class RoleForm(FlaskForm):
     email = EmailField(
         _l("E-mail of an existing organizer account"),
         filters=[strip],

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from quizengine.organize.form_i18n import TranslatedForm
 
-
-class ReviewForm(TranslatedForm):
+class ReviewForm(FlaskForm):
     verdict = RadioField(
         _l("Verdict"),
         choices=[
