@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -169,6 +170,19 @@ def add_checkpoint(desk: Page, slug: str, name: str, where: tuple[float, float])
     with desk.expect_navigation():
         desk.locator("main form button[type=submit]").click()
     expect(desk.locator("main")).to_contain_text(name)
+
+
+def end_event_early(desk: Page, slug: str) -> datetime:
+    """An organizer action: the event's end moved to 30 minutes after its start; the new end
+    (local time)."""
+    desk.goto(f"/organize/e/{slug}/settings")
+    starts = datetime.fromisoformat(desk.locator("input[name=starts]").input_value())
+    ends = starts + timedelta(minutes=30)
+    desk.locator("input[name=ends]").fill(ends.strftime("%Y-%m-%dT%H:%M"))
+    with desk.expect_navigation():
+        desk.locator("main form button[type=submit]").click()
+    expect(desk.locator(".flash.success")).to_be_visible()
+    return ends
 
 
 def log_out(desk: Page) -> None:
@@ -339,6 +353,14 @@ def test_dashboard_and_projector_follow_the_day(
     assert response is not None and response.ok
     expect_board(proj.page, [("1", MERAPI, f"1/{TASKS_TOTAL}", str(points + 300)),
                              ("2", PROGO, f"0/{TASKS_TOTAL}", "250")])  # fmt: skip
+
+    # The organizer ends the event half an hour after it started (so: half an hour ago). The
+    # dashboard's header shows the new end and "closed".
+    expect(dash.page.locator("[data-open]")).to_have_text("open")
+    ends = end_event_early(desk, event.slug)
+    dash.next_poll(live_json, LIVE_INTERVAL_MS)
+    expect(dash.page.locator("[data-open]")).to_have_text("closed")
+    expect(dash.page.locator("[data-ends]")).to_contain_text(ends.strftime("%H:%M"))
 
     dash.assert_clean()
     proj.assert_clean()

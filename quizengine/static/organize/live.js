@@ -147,6 +147,11 @@
 
   function apply(data) {
     root.querySelector("[data-clock]").textContent = data.clock.now;
+    // The event's times may be edited while the page is open, and it closes at its end.
+    root.querySelector("[data-starts]").textContent = data.clock.starts;
+    root.querySelector("[data-ends]").textContent = data.clock.ends;
+    var open = root.querySelector("[data-open]");
+    open.textContent = open.getAttribute(data.clock.open ? "data-word-open" : "data-word-closed");
     Object.keys(data.counts).forEach(function (k) {
       var el = root.querySelector('[data-count="' + k + '"]');
       if (el) { el.textContent = data.counts[k]; }
