@@ -185,6 +185,19 @@ def end_event_early(desk: Page, slug: str) -> datetime:
     return ends
 
 
+def freeze_board_at_start(desk: Page, slug: str) -> datetime:
+    """An organizer action: the public board frozen as it stood a minute after the event's
+    start (the freeze must lie inside the event); that moment (local time)."""
+    desk.goto(f"/organize/e/{slug}/settings")
+    freeze = datetime.fromisoformat(desk.locator("input[name=starts]").input_value())
+    freeze += timedelta(minutes=1)
+    desk.locator("input[name=freeze]").fill(freeze.strftime("%Y-%m-%dT%H:%M"))
+    with desk.expect_navigation():
+        desk.locator("main form button[type=submit]").click()
+    expect(desk.locator(".flash.success")).to_be_visible()
+    return freeze
+
+
 def log_out(desk: Page) -> None:
     desk.goto("/organize/")
     with desk.expect_navigation():
@@ -426,4 +439,16 @@ def test_projector_is_readable_on_a_wall_and_on_a_phone(
             problems = proj.page.evaluate(_OVERFLOW_JS, len(PROGO))
             assert problems == [], f"{width}x{height} ({source}): " + "; ".join(problems)
         proj.page.screenshot(path=str(screenshots / f"projector-{width}x{height}.png"))
+
+    # The organizer freezes the board just after the event's start (before both adjustments):
+    # the projector says so by itself and shows the board as it stood then.
+    frozen = proj.page.locator("[data-frozen]")
+    expect(frozen).to_be_hidden()
+    since = freeze_board_at_start(desk, event.slug)
+    proj.next_poll(f"/board/{event.slug}/standings.json", PROJECTOR_INTERVAL_MS)
+    expect(frozen).to_be_visible()
+    expect(frozen).to_contain_text(since.strftime("%H:%M"))
+    expect_board(proj.page, [("1", long_name, f"0/{TASKS_TOTAL}", "0"),
+                             ("1", PROGO, f"0/{TASKS_TOTAL}", "0")])  # fmt: skip
+    assert proj.page.evaluate(_OVERFLOW_JS, len(PROGO)) == []
     proj.assert_clean()
