@@ -105,7 +105,9 @@ def live_dashboard(event: Event) -> str:
 @bp.get("/e/<slug>/live.json")
 @event_view(Role.JUDGE.value)
 def live_poll(event: Event) -> Response:
-    """What changed since ``?after=<cursor>``: new feed items, the whole grid, the counts."""
+    """What changed since ``?after=<cursor>``: new feed items (and, when a row committed
+    late, the recent ones around it again: the page drops keys it has shown), ``more`` when a
+    backlog is waiting, the whole grid, the counts."""
     _no_blind_judges(event)
     try:
         page = live.feed(event, request.args.get("after"))
@@ -117,4 +119,5 @@ def live_poll(event: Event) -> Response:
         grid=_grid_json(event),
         items=page["items"],
         cursor=page["cursor"],
+        more=page["more"],
     )

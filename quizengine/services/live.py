@@ -1,22 +1,23 @@
 """The live dashboard's data: team x checkpoint grid, a cursor-paged feed, flag decisions.
 
 Everything is read from the database on each call (no in-process state), so any number of
-gunicorn workers can answer the dashboard's polls. The feed's cursor is the last check-in id,
-the last submission id and the last answer time (microseconds) the client has seen.
+gunicorn workers can answer the dashboard's polls. The feed pages check-ins, submissions and
+answers with a cursor that never skips a row committing late (a lower id or an earlier answer
+time committing after a later one was shown): ``live_cursor`` explains how and why.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy import Text, and_, cast, func, literal_column, not_, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from checkpoints.timeutil import format_local
+from checkpoints.timeutil import format_local, utc_now
 from quizengine.extensions import db
 from quizengine.models import (
     Attempt,
@@ -29,7 +30,7 @@ from quizengine.models import (
     Task,
     Team,
 )
-from quizengine.services import audit
+from quizengine.services import audit, live_cursor
 from quizengine.services.leaderboard import scored_items
 
 FLAG_DECISIONS = ("cleared", "upheld")
@@ -124,80 +125,141 @@ def grid(event: Event) -> tuple[list[Checkpoint], list[Row]]:
     return checkpoints, list(rows.values())
 
 
-def parse_cursor(raw: str | None) -> tuple[int, int, int]:
-    """``"C.S.T"`` -> (last check-in id, last submission id, last answer time in µs)."""
+def parse_cursor(raw: str | None) -> live_cursor.Cursor | None:
+    """The client's cursor (None: first poll); see ``live_cursor`` for what it holds."""
     if not raw:
-        return (0, 0, 0)
-    parts = raw.split(".")
-    if len(parts) != 3 or not all(p.isdigit() and len(p) <= 18 for p in parts):
-        raise LiveError(_("bad cursor"))
-    c, s, t = (int(p) for p in parts)
-    return (c, s, t)
-
-
-def _us(dt: datetime) -> int:
-    return int(dt.timestamp() * 1_000_000)
+        return None
+    try:
+        return live_cursor.decode(raw)
+    except ValueError:
+        raise LiveError(_("bad cursor")) from None
 
 
 def _who(team: str | None, person: str | None) -> str:
     return " · ".join(x for x in (team, person) if x)
 
 
-def feed(event: Event, cursor: str | None, limit: int = FEED_LIMIT) -> dict[str, Any]:
-    """Check-ins, answers and submissions after ``cursor``, oldest first, and the next cursor."""
-    last_c, last_s, last_t = parse_cursor(cursor)
-    tz = event.timezone
-    items: list[dict[str, Any]] = []
-    checkins = db.session.execute(
+@dataclass(frozen=True)
+class _Stream:
+    """One kind of feed row: its table, its time column, and whether it is paged by time."""
+
+    name: str
+    model: Any
+    time: Any
+    by_time: bool
+
+    def base(self, event_id: int) -> list[Any]:
+        where = [self.model.event_id == event_id]
+        if self.by_time:
+            where.append(self.time.is_not(None))
+        return where
+
+    def after(self, pos: tuple[int, ...]) -> Any:
+        if not self.by_time:
+            return self.model.id > pos[0]
+        at = live_cursor.from_us(pos[0])
+        return or_(self.time > at, and_(self.time == at, self.model.id > pos[1]))
+
+    def position(self, row_id: int, ts_us: int) -> tuple[int, ...]:
+        return (ts_us, row_id) if self.by_time else (row_id,)
+
+
+_STREAMS = (
+    _Stream("c", CheckIn, CheckIn.created_at, by_time=False),
+    _Stream("s", Submission, Submission.created_at, by_time=False),
+    _Stream("a", Attempt, Attempt.answered_at, by_time=True),
+)
+
+
+def _keys(
+    stream: _Stream, event_id: int, pos: tuple[int, ...], since: datetime, limit: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(id, time µs) of the next page after ``pos`` (in order) and of the window: rows at or
+    before ``pos`` whose time is ``since`` or later. One statement, so one snapshot: the
+    window's hashes describe exactly what the page could see."""
+    m, ts = stream.model, stream.time
+    if stream.by_time and pos[0] >= live_cursor.us(since):
+        # Caught up (the position is inside the window): the rows from ``since`` on hold both
+        # the window and everything new, so one scan of the event's rows does.
+        keys = [
+            (row_id, live_cursor.us(at))
+            for row_id, at in db.session.execute(
+                select(m.id, ts).where(*stream.base(event_id), ts >= since)
+            )
+        ]
+        keys.sort(key=lambda r: stream.position(*r))
+        old = [k for k in keys if stream.position(*k) <= pos]
+        return [k for k in keys if stream.position(*k) > pos][:limit], old
+    order = (ts, m.id) if stream.by_time else (m.id,)
+    page = (
+        select(literal_column("1").label("new"), m.id.label("id"), ts.label("ts"))
+        .where(*stream.base(event_id), stream.after(pos))
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
+    )
+    window = select(literal_column("0"), m.id, ts).where(
+        *stream.base(event_id), not_(stream.after(pos)), ts >= since
+    )
+    rows = db.session.execute(union_all(select(page.c.new, page.c.id, page.c.ts), window))
+    new: list[tuple[int, int]] = []
+    old: list[tuple[int, int]] = []
+    for is_new, row_id, at in rows:
+        (new if is_new else old).append((row_id, live_cursor.us(at)))
+    new.sort(key=lambda r: stream.position(*r))
+    return new, old
+
+
+def _checkin_items(event: Event, ids: list[int]) -> list[dict[str, Any]]:
+    rows = db.session.execute(
         select(CheckIn, Checkpoint.name, Team.name, Participant.name)
         .join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
         .outerjoin(Participant, Participant.id == CheckIn.participant_id)
         .outerjoin(Team, Team.id == func.coalesce(CheckIn.team_id, Participant.team_id))
-        .where(CheckIn.event_id == event.id, CheckIn.id > last_c)
-        .order_by(CheckIn.id)
-        .limit(limit)
+        .where(CheckIn.event_id == event.id, CheckIn.id.in_(ids))
     ).all()
-    for ci, cp_name, team_name, person in checkins:
-        last_c = ci.id
-        items.append(
-            {
-                "key": f"c{ci.id}",
-                "type": "checkin",
-                "at": ci.created_at.isoformat(),
-                "time": format_local(ci.created_at, tz, "%H:%M:%S"),
-                "who": _who(team_name, person),
-                "checkpoint": cp_name,
-                "accepted": ci.accepted,
-                "verdict": ci.verdict,
-                "distance_m": None if ci.distance_m is None else round(ci.distance_m),
-                "flags": [f.get("code", str(f)) for f in (ci.flags or [])],
-            }
-        )
-    subs = db.session.execute(
+    return [
+        {
+            "key": f"c{ci.id}",
+            "type": "checkin",
+            "at": ci.created_at.isoformat(),
+            "time": format_local(ci.created_at, event.timezone, "%H:%M:%S"),
+            "who": _who(team_name, person),
+            "checkpoint": cp_name,
+            "accepted": ci.accepted,
+            "verdict": ci.verdict,
+            "distance_m": None if ci.distance_m is None else round(ci.distance_m),
+            "flags": [f.get("code", str(f)) for f in (ci.flags or [])],
+        }
+        for ci, cp_name, team_name, person in rows
+    ]
+
+
+def _submission_items(event: Event, ids: list[int]) -> list[dict[str, Any]]:
+    rows = db.session.execute(
         select(Submission, Task.title, Task.prompt, Team.name, Participant.name)
         .join(Attempt, Attempt.id == Submission.attempt_id)
         .join(Task, Task.id == Attempt.task_id)
         .join(Participant, Participant.id == Submission.participant_id)
         .outerjoin(Team, Team.id == Attempt.team_id)
-        .where(Submission.event_id == event.id, Submission.id > last_s)
-        .order_by(Submission.id)
-        .limit(limit)
+        .where(Submission.event_id == event.id, Submission.id.in_(ids))
     ).all()
-    for sub, title, prompt, team_name, person in subs:
-        last_s = sub.id
-        items.append(
-            {
-                "key": f"s{sub.id}",
-                "type": "submission",
-                "at": sub.created_at.isoformat(),
-                "time": format_local(sub.created_at, tz, "%H:%M:%S"),
-                "who": _who(team_name, person),
-                "task": title or prompt[:60],
-                "status": sub.status,
-            }
-        )
-    since = datetime.fromtimestamp(last_t / 1_000_000, UTC) if last_t else None
-    aq = (
+    return [
+        {
+            "key": f"s{sub.id}",
+            "type": "submission",
+            "at": sub.created_at.isoformat(),
+            "time": format_local(sub.created_at, event.timezone, "%H:%M:%S"),
+            "who": _who(team_name, person),
+            "task": title or prompt[:60],
+            "status": sub.status,
+        }
+        for sub, title, prompt, team_name, person in rows
+    ]
+
+
+def _answer_items(event: Event, ids: list[int]) -> list[dict[str, Any]]:
+    rows = db.session.execute(
         select(Attempt, Task.title, Task.prompt, Team.name, Participant.name)
         .join(Task, Task.id == Attempt.task_id)
         .join(
@@ -205,21 +267,21 @@ def feed(event: Event, cursor: str | None, limit: int = FEED_LIMIT) -> dict[str,
             Participant.id == func.coalesce(Attempt.answered_by_id, Attempt.participant_id),
         )
         .outerjoin(Team, Team.id == Attempt.team_id)
-        .where(Attempt.event_id == event.id, Attempt.answered_at.is_not(None))
-        .order_by(Attempt.answered_at, Attempt.id)
-        .limit(limit)
-    )
-    if since is not None:
-        aq = aq.where(Attempt.answered_at > since)
-    for attempt, title, prompt, team_name, person in db.session.execute(aq).all():
+        .where(
+            Attempt.event_id == event.id,
+            Attempt.answered_at.is_not(None),
+            Attempt.id.in_(ids),
+        )
+    ).all()
+    items = []
+    for attempt, title, prompt, team_name, person in rows:
         assert attempt.answered_at is not None
-        last_t = max(last_t, _us(attempt.answered_at))
         items.append(
             {
                 "key": f"a{attempt.id}",
                 "type": "answer",
                 "at": attempt.answered_at.isoformat(),
-                "time": format_local(attempt.answered_at, tz, "%H:%M:%S"),
+                "time": format_local(attempt.answered_at, event.timezone, "%H:%M:%S"),
                 "who": _who(team_name, person),
                 "task": title or prompt[:60],
                 "correct": attempt.correct,
@@ -227,8 +289,48 @@ def feed(event: Event, cursor: str | None, limit: int = FEED_LIMIT) -> dict[str,
                 "status": attempt.status,
             }
         )
+    return items
+
+
+_IDS_PER_QUERY = 1000  # bound parameters per query (SQLite allows 32,766)
+_ITEMS = {"c": _checkin_items, "s": _submission_items, "a": _answer_items}
+
+
+def feed(
+    event: Event,
+    cursor: str | None,
+    limit: int = FEED_LIMIT,
+    late_window: timedelta = live_cursor.LATE_WINDOW,
+) -> dict[str, Any]:
+    """Check-ins, answers and submissions after ``cursor``, oldest first, plus the rows of the
+    recent window that committed after the cursor's poll (see ``live_cursor``); the next
+    cursor; ``more`` when a stream has more rows than ``limit`` waiting."""
+    last = parse_cursor(cursor)
+    now = utc_now()
+    horizon = live_cursor.horizon(db.session, now, late_window)
+    horizon_us = live_cursor.us(horizon)
+    width_us = live_cursor.width_for(horizon_us, live_cursor.us(now))
+    items: list[dict[str, Any]] = []
+    marks: dict[str, live_cursor.Mark] = {}
+    more = False
+    for stream in _STREAMS:
+        mark = last.marks[stream.name] if last else live_cursor.start_mark(stream.name)
+        since_us = horizon_us
+        if last is not None and mark.slices is not None:
+            since_us = min(since_us, last.horizon_us)
+        new, window = _keys(stream, event.id, mark.pos, live_cursor.from_us(since_us), limit)
+        again = live_cursor.changed(window, last, mark, horizon_us) if last else []
+        more = more or len(new) >= limit
+        ids = [row_id for row_id, _ts in new] + again
+        for n in range(0, len(ids), _IDS_PER_QUERY):
+            items += _ITEMS[stream.name](event, ids[n : n + _IDS_PER_QUERY])
+        marks[stream.name] = live_cursor.Mark(
+            stream.position(*new[-1]) if new else mark.pos,
+            live_cursor.slices(window + new, horizon_us, width_us),
+        )
     items.sort(key=lambda i: (i["at"], i["key"]))
-    return {"items": items, "cursor": f"{last_c}.{last_s}.{last_t}"}
+    next_cursor = live_cursor.Cursor(horizon_us, width_us, marks).encode()
+    return {"items": items, "cursor": next_cursor, "more": more}
 
 
 def counts(event: Event) -> dict[str, int]:

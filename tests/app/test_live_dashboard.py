@@ -71,9 +71,12 @@ def test_feed_pages_with_a_cursor(ctx):
     assert [i["type"] for i in first["items"]] == ["checkin", "answer"]
     assert first["items"][0]["who"] == "Merah · Ana"
     assert first["items"][0]["time"].endswith("WIB")
-    # Nothing new: nothing returned, same cursor.
+    # Nothing new: nothing returned, same positions (the checked window moves with the clock).
     again = live.feed(event, first["cursor"])
-    assert again["items"] == [] and again["cursor"] == first["cursor"]
+    assert again["items"] == [] and again["more"] is False
+    before, now = live.parse_cursor(first["cursor"]), live.parse_cursor(again["cursor"])
+    assert before is not None and now is not None
+    assert {k: m.pos for k, m in before.marks.items()} == {k: m.pos for k, m in now.marks.items()}
     checkin(event, cp2, at(event, 5), budi, accepted=False, flags=FLAG)
     submission(attempt(w.c2, budi, at(event, 5)), budi, at(event, 6))
     attempt(w.q1, budi, at(event, 5), at(event, 7), answer="1946", correct=False)
@@ -94,14 +97,22 @@ def test_poll_endpoint_json_and_bad_cursor(client, ctx):
     data = r.get_json()
     assert r.status_code == 200
     assert data["counts"] == {"pending_reviews": 1, "open_flags": 1, "refused_checkins": 0}
-    assert len(data["grid"]["rows"]) == 2 and len(data["items"]) == 2
+    assert len(data["grid"]["rows"]) == 2 and len(data["items"]) == 2 and data["more"] is False
     assert data["clock"]["now"].endswith("WIB")
     # A second "worker" (a fresh client, no shared state) continues from the cursor.
     other = client.application.test_client()
     log_in_organizer(other, w.org)
     r2 = other.get(f"/organize/e/{event.slug}/live.json?after={data['cursor']}")
     assert r2.get_json()["items"] == []
-    for bad in ("x", "1.2", "1.2.-3", "9" * 30 + ".1.1"):
+    # The cursor of a page loaded before the cursor changed ("C.S.T") is still read.
+    assert client.get(f"/organize/e/{event.slug}/live.json?after=0.0.0").status_code == 200
+    good = data["cursor"].split("-")
+    zero_width = "-".join([*good[:2], "0", *good[3:]])
+    short_hash = "-".join([*good[:4], good[4][:-1], *good[5:]])
+    other_version = "-".join(["3", *good[1:]])
+    too_big = "3000000000.0.0"  # not a 32-bit id
+    wrong = (too_big, zero_width, short_hash, other_version)
+    for bad in ("x", "1.2", "1.2.-3", "9" * 30 + ".1.1", *wrong):
         r3 = client.get(
             f"/organize/e/{event.slug}/live.json?after={bad}",
             headers={"Accept": "application/json"},

@@ -10,6 +10,8 @@
   var status = root.querySelector("[data-status]");
   var words = JSON.parse(root.getAttribute("data-words") || "{}");
   var cursor = "";
+  // Keys already shown. The server sends a slice of recent rows again when a row in it
+  // committed late (services/live_cursor.py); the rows shown before are dropped here.
   var seen = {};
   var INTERVAL = 5000;
   var MAX_ITEMS = 300;
@@ -170,12 +172,14 @@
     }).then(function (r) {
       // Signed out: the poll was sent on to the log-in page, whose HTML is no JSON.
       if (r.redirected) { throw new Error(new URL(r.url).pathname); }
+      // A cursor the server no longer reads: start the feed over ("seen" drops repeats).
+      if (r.status === 400) { cursor = ""; }
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
     }).then(function (data) {
       apply(data);
       // Drain a backlog quickly, then settle into the normal pace.
-      setTimeout(poll, data.items.length >= 100 ? 200 : INTERVAL);
+      setTimeout(poll, data.more ? 200 : INTERVAL);
     }).catch(function (err) {
       status.textContent = word("problem").replace("%(error)s", err.message);
       setTimeout(poll, INTERVAL * 2);
