@@ -75,6 +75,9 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
+        # A participant's session ends at the time stored in it (the event day); re-signing
+        # and re-sending the cookie on every request would only cost CPU and bytes.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # a phone page left open all day must still post
         "BABEL_DEFAULT_LOCALE": "id",

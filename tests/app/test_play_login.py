@@ -65,6 +65,17 @@ def test_session_lasts_the_event_day(w: Any, client: Any) -> None:
         assert client.get("/home").status_code == 401
 
 
+def test_the_session_cookie_is_sent_at_log_in_not_again_on_every_page(
+    w: Any, client: Any
+) -> None:
+    with time_machine.travel(NOON, tick=False):
+        resp = client.post(f"/in/{w.alice.login_token}")
+        assert "session=" in resp.headers.get("Set-Cookie", "")
+        client.get("/home")  # the first page with a form adds the CSRF token to the session
+        page = client.get("/home")
+        assert page.status_code == 200 and "Set-Cookie" not in page.headers
+
+
 def test_logout(w: Any, client: Any) -> None:
     with time_machine.travel(NOON, tick=False):
         log_in(client, w.alice)
