@@ -85,23 +85,19 @@ def submit(
         text = kinds.get("creative").parse(task, text)
     except kinds.AnswerInvalid as err:
         raise Refused(err.message, 400) from None
-    attempt = find(participant, task, lock=True)
-    if attempt is None:
-        raise Refused(_("Start the task first."), 409)
-    same = db.session.scalar(
-        select(Submission).where(Submission.attempt_id == attempt.id, Submission.idem_key == key)
-    )
-    if same is not None:
-        return same
-    problem = open_problem(participant.event, task.checkpoint, now)
-    if problem:
-        raise Refused(problem)
-    if now > attempt.deadline:
-        raise Refused(_("Time is up for this task."), 409)
-    if any(s.status in BLOCKING for s in attempt.submissions):
-        raise Refused(_("Your submission is already waiting for the judges."), 409)
+    # Refuse or replay early without a lock, then re-encode the photos (tens of ms of CPU)
+    # before taking the lock: on SQLite the lock is the database's single write lock, and no
+    # other team's check-in or answer should wait for Pillow. Under the lock, decide again.
+    found = _already_or_open(participant, task, find(participant, task), key, now)
+    if found is not None:
+        return found
     _check_content(task, text, photos)
     encoded = _reencoded(photos)
+    attempt = find(participant, task, lock=True)
+    found = _already_or_open(participant, task, attempt, key, now)
+    if found is not None:
+        return found
+    assert attempt is not None
     submission = Submission(
         event_id=task.event_id,
         attempt=attempt,
@@ -131,6 +127,33 @@ def submit(
     for file, photo in zip(submission.files, encoded, strict=True):
         (folder / file.stored_name).write_bytes(photo.data)
     return submission
+
+
+def _already_or_open(
+    participant: Participant, task: Task, attempt: Attempt | None, key: str, now: datetime
+) -> Submission | None:
+    """The submission this key already made (a retry), or None when a new one may be made;
+    raises Refused when none may."""
+    if attempt is None:
+        raise Refused(_("Start the task first."), 409)
+    same = db.session.scalar(
+        select(Submission).where(Submission.attempt_id == attempt.id, Submission.idem_key == key)
+    )
+    if same is not None:
+        return same
+    problem = open_problem(participant.event, task.checkpoint, now)
+    if problem:
+        raise Refused(problem)
+    if now > attempt.deadline:
+        raise Refused(_("Time is up for this task."), 409)
+    blocking = db.session.scalar(
+        select(Submission.id)
+        .where(Submission.attempt_id == attempt.id, Submission.status.in_(BLOCKING))
+        .limit(1)
+    )  # a query, not attempt.submissions: under the lock it must read the newest rows
+    if blocking is not None:
+        raise Refused(_("Your submission is already waiting for the judges."), 409)
+    return None
 
 
 def discard_files(stored_names: list[str], upload_dir: str | Path) -> None:

@@ -4,6 +4,7 @@ PostgreSQL has row locks and needs none of this: these tests run on SQLite only.
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import threading
 import time
@@ -15,10 +16,19 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from quizengine.database import MODE
 from quizengine.extensions import db
-from quizengine.models import Attempt, CheckIn, Participant, Task
+from quizengine.models import Attempt, CheckIn, Participant, Submission, Task
+from quizengine.services import submissions
 from quizengine.services.attempts import find
-from tests.app.test_play_support import START, check_in_near, offset, post_fix, world
+from tests.app.test_play_support import (
+    START,
+    check_in_near,
+    jpeg_bytes,
+    offset,
+    post_fix,
+    world,
+)
 from tests.conftest import DB_KIND
 
 pytestmark = pytest.mark.skipif(DB_KIND != "sqlite", reason="SQLite's write lock")
@@ -60,6 +70,7 @@ def w(ctx: Any, client: Any) -> Any:
         ids = SimpleNamespace(
             code=made.cp.code,
             question=made.question.id,
+            creative=made.creative.id,
             alice=made.alice.id,
             tokens=[made.alice.login_token, made.bob.login_token],
         )
@@ -148,3 +159,28 @@ def test_two_phones_starting_at_once_still_make_one_attempt(app, client, w) -> N
         t.join()
     rows = db.session.scalars(select(Attempt).where(Attempt.task_id == w.question)).all()
     assert sorted(statuses) == [200, 200] and len(rows) == 1
+
+
+def test_photos_are_re_encoded_before_the_write_lock_is_taken(app, client, w, monkeypatch) -> None:
+    """Pillow's work (tens of ms per photo) must not hold SQLite's single write lock: record
+    the transaction's mode each time the real re-encoder runs."""
+    modes: list[str | None] = []
+    real = submissions.reencode
+
+    def recording(data: bytes) -> Any:
+        modes.append(db.session.connection().info.get(MODE))
+        return real(data)
+
+    monkeypatch.setattr(submissions, "reencode", recording)
+    with time_machine.travel(NOON, tick=False):
+        check_in_near(client, w.code)
+        assert client.post(f"/t/{w.creative}/start", headers=JSON).status_code == 200
+        resp = client.post(
+            f"/t/{w.creative}/submit",
+            data={"key": "sub-key-0001", "photos": [(io.BytesIO(jpeg_bytes()), "p.jpg")]},
+            content_type="multipart/form-data",
+            headers=JSON,
+        )
+    assert resp.status_code == 200, resp.data
+    assert modes == ["deferred"]
+    assert db.session.scalars(select(Submission)).one().files
