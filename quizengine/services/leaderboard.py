@@ -87,13 +87,17 @@ def _scoped(query: Any, scope: Scope, team_col: Any, person_col: Any) -> Any:
     return query.where((team_col if kind == "team" else person_col) == ident)
 
 
-def creative_points(
-    event: Event, until: datetime | None = None, scope: Scope = None
-) -> dict[int, tuple[int, datetime]]:
-    """Judged points per approved submission id (mean or last by event, capped at the task's
-    points), with when that score was reached; only approving reviews up to ``until`` count."""
+def _approved(event: Event, scope: Scope) -> list[Any]:
+    """Approved submissions: (id, the task's points, attempt id, task id, team id, author)."""
     query = (
-        select(Submission.id, Task.points)
+        select(
+            Submission.id,
+            Task.points,
+            Attempt.id,
+            Attempt.task_id,
+            Attempt.team_id,
+            Submission.participant_id,
+        )
         .join(Attempt, Submission.attempt_id == Attempt.id)
         .join(Task, Task.id == Attempt.task_id)
         .where(
@@ -101,27 +105,49 @@ def creative_points(
             Submission.status == SubmissionStatus.APPROVED.value,
         )
     )
-    rows = db.session.execute(
-        _scoped(query, scope, Attempt.team_id, Submission.participant_id)
-    ).all()
-    if not rows:
+    return list(
+        db.session.execute(_scoped(query, scope, Attempt.team_id, Submission.participant_id))
+    )
+
+
+def _judged_points(
+    event: Event, until: datetime | None, scope: Scope, approved: list[Any]
+) -> dict[int, tuple[int, datetime]]:
+    if not approved:
         return {}
-    cap = dict(rows)
-    judged: dict[int, list[Review]] = defaultdict(list)
+    cap = {row[0]: row[1] for row in approved}
     q = (
-        select(Review)
-        .where(Review.submission_id.in_(list(cap)), Review.verdict == "approve")
+        select(Review.submission_id, Review.points, Review.updated_at)
+        .join(Submission, Submission.id == Review.submission_id)
+        .join(Attempt, Attempt.id == Submission.attempt_id)
+        .where(
+            Submission.event_id == event.id,
+            Submission.status == SubmissionStatus.APPROVED.value,
+            Review.verdict == "approve",
+        )
         .order_by(Review.updated_at, Review.id)
     )
     if until is not None:
         q = q.where(Review.updated_at <= until)
-    for review in db.session.scalars(q):
-        judged[review.submission_id].append(review)
+    judged: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for sub_id, points, at in db.session.execute(
+        _scoped(q, scope, Attempt.team_id, Submission.participant_id)
+    ):
+        if sub_id in cap:
+            judged[sub_id].append((points, at))
     out: dict[int, tuple[int, datetime]] = {}
     for sub_id, reviews in judged.items():
-        points = review_points([r.points for r in reviews], event.review_policy) or 0
-        out[sub_id] = (min(points, cap[sub_id]), reviews[-1].updated_at)
+        points = review_points([p for p, _ in reviews], event.review_policy) or 0
+        out[sub_id] = (min(points, cap[sub_id]), reviews[-1][1])
     return out
+
+
+def creative_points(
+    event: Event, until: datetime | None = None, scope: Scope = None
+) -> dict[int, tuple[int, datetime]]:
+    """Judged points per approved submission id (mean or last by event, capped at the task's
+    points), with when that score was reached; only approving reviews up to ``until`` count."""
+    return _judged_points(event, until, scope, _approved(event, scope))
 
 
 def scored_items(
@@ -161,21 +187,14 @@ def _question_items(event: Event, until: datetime | None) -> list[ScoredItem]:
 def _creative_and_adjustment_items(
     event: Event, until: datetime | None, items: list[ScoredItem], scope: Scope = None
 ) -> None:
-    judged = creative_points(event, until, scope)
+    approved = _approved(event, scope)
+    judged = _judged_points(event, until, scope, approved)
     if judged:
         # One score per attempt: its latest approved, judged submission counts.
         latest: dict[int, tuple[int, int, int | None, int]] = {}
-        for sub_id, attempt_id, task_id, team_id, pid in db.session.execute(
-            select(
-                Submission.id,
-                Attempt.id,
-                Attempt.task_id,
-                Attempt.team_id,
-                Submission.participant_id,
-            )
-            .join(Attempt, Submission.attempt_id == Attempt.id)
-            .where(Submission.id.in_(list(judged)))
-        ):
+        for sub_id, _cap, attempt_id, task_id, team_id, pid in approved:
+            if sub_id not in judged:
+                continue
             if attempt_id not in latest or sub_id > latest[attempt_id][0]:
                 latest[attempt_id] = (sub_id, task_id, team_id, pid)
         for attempt_id, (sub_id, task_id, team_id, pid) in latest.items():
@@ -222,6 +241,23 @@ def _question_tallies(
         where.append(Attempt.answered_at <= until)
     teams: dict[int, _Tally] = defaultdict(_Tally)
     people: dict[int, _Tally] = defaultdict(_Tally)
+    if scope is None:
+        # The whole event: one pass over its attempts, grouped by (team, scorer); both
+        # boards are sums of those groups (a participant who changed teams has two).
+        pairs = (
+            select(
+                Attempt.team_id, scorer, func.sum(Attempt.points), func.count(Attempt.id), reached
+            )
+            .join(Task, Task.id == Attempt.task_id)
+            .where(*where)
+            .group_by(Attempt.team_id, scorer)
+        )
+        for team_id, pid, points, done, at in db.session.execute(pairs):
+            for out, ident in ((teams, team_id), (people, pid)):
+                if ident is not None:  # a tally of its own in each board (they are added to)
+                    part = _Tally(int(points or 0), _aware(at), int(done))
+                    out[ident] = _merged(out.get(ident), part)
+        return teams, people
     for out, key in ((teams, Attempt.team_id), (people, scorer)):
         if scope is not None and (out is teams) != (scope[0] == "team"):
             continue
@@ -236,6 +272,13 @@ def _question_tallies(
             if ident is not None:
                 out[ident] = _Tally(int(points or 0), _aware(at), int(done))
     return teams, people
+
+
+def _merged(a: _Tally | None, b: _Tally) -> _Tally:
+    if a is None:
+        return b
+    reached = max((t for t in (a.reached_at, b.reached_at) if t is not None), default=None)
+    return _Tally(a.points + b.points, reached, a.tasks_done + b.tasks_done)
 
 
 def _aware(at: datetime | None) -> datetime | None:
@@ -257,42 +300,55 @@ def _compute_tallies(
     return teams, people
 
 
-# (event id, created_at, epoch, version, until[, name]) -> the tallies, or what memo() built;
-# per process, bounded, keyed on the score version that every points-changing flush bumps
-# (services/score_version.py).
-_CACHE: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+# Per process, bounded: one slot per (event id, created_at, until, what), holding the score
+# version it was computed at and the value (the tallies, or what memo() built). A slot keeps
+# only its newest version: under a stream of answers old versions are never read again, and
+# a board's body for 5,000 participants is a few hundred kB.
+Version = tuple[str, int]
+_CACHE: OrderedDict[tuple[object, ...], tuple[Version, Any]] = OrderedDict()
 _CACHE_SIZE = 256
 _CACHE_LOCK = threading.Lock()
+_TALLIES = "tallies"
 
 
-def _cache_key(event: Event, until: datetime | None) -> tuple[object, ...]:
-    """No version row yet means no points-changing ORM write yet (e.g. an event bulk-loaded
-    with SQL): that state is cacheable too, as version 0. ``created_at`` tells a new event
-    from a deleted one whose id the database reused."""
+def _slot(event: Event, until: datetime | None, name: str) -> tuple[tuple[object, ...], Version]:
+    """The cache slot and the event's current score version. No version row yet means no
+    points-changing ORM write yet (e.g. an event bulk-loaded with SQL): that state is
+    cacheable too, as version 0. ``created_at`` tells a new event from a deleted one whose id
+    the database reused."""
     version = score_version.current(db.session, event.id) or ("", 0)
-    return (event.id, event.created_at, *version, until)
+    return (event.id, event.created_at, until, name), version
 
 
-def _cached(key: tuple[object, ...]) -> Any:
+def _cached(slot: tuple[object, ...], version: Version) -> Any:
     with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None:
-            _CACHE.move_to_end(key)
-        return hit
+        hit = _CACHE.get(slot)
+        if hit is None or hit[0] != version:
+            return None
+        _CACHE.move_to_end(slot)
+        return hit[1]
+
+
+def _store(slot: tuple[object, ...], version: Version, value: Any) -> None:
+    """Keep ``value`` unless this session's open transaction has changed points (then what
+    it read is not what other sessions see under the same version)."""
+    if score_version.pending(db.session):
+        return
+    with _CACHE_LOCK:
+        _CACHE[slot] = (version, value)
+        _CACHE.move_to_end(slot)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
 
 
 def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
     """Per team and per participant tallies, from the cache while the score version holds."""
-    key = _cache_key(event, until)
-    hit = _cached(key)
+    slot, version = _slot(event, until, _TALLIES)
+    hit = _cached(slot, version)
     if hit is not None:
-        return hit
+        return hit  # type: ignore[no-any-return]
     result = _compute_tallies(event, until)
-    if not score_version.pending(db.session):
-        with _CACHE_LOCK:
-            _CACHE[key] = result
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+    _store(slot, version, result)
     return result
 
 
@@ -301,7 +357,7 @@ def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> 
     current, else from queries narrowed to that team or participant (a home page must not
     sum the whole event after every answer somebody else gives)."""
     kind, ident = scope
-    hit = _cached(_cache_key(event, until))
+    hit = _cached(*_slot(event, until, _TALLIES))
     if hit is not None:
         found = (hit[0] if kind == "team" else hit[1]).get(ident)
         return found or _Tally()
@@ -344,16 +400,12 @@ def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]
     """``build()``'s value, kept per process while the event's score version holds: for what
     is derived from the standings alone (ranked lists, a board's JSON body). Never kept when
     this session's open transaction has changed points (others do not see that state)."""
-    key = (*_cache_key(event, until), name)
-    hit = _cached(key)
+    slot, version = _slot(event, until, name)
+    hit = _cached(slot, version)
     if hit is not None:
-        return hit  # type: ignore[return-value]
+        return hit  # type: ignore[no-any-return]
     value = build()
-    if not score_version.pending(db.session):
-        with _CACHE_LOCK:
-            _CACHE[key] = value  # type: ignore[assignment]
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+    _store(slot, version, value)
     return value
 
 

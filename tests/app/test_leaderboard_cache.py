@@ -248,3 +248,17 @@ def test_standings_json_polls_are_served_from_the_cache_and_fresh_after_an_answe
     after = client.get(url).get_json()
     assert [(t["name"], t["points"]) for t in after["teams"]] == [("Blue", 90), ("Red", 80)]
     assert after["tasks_total"] == first["tasks_total"] + 1
+
+
+def test_the_cache_keeps_one_version_per_board_however_many_answers_come(ctx):
+    w = _world()
+    event = w.event
+    leaderboard._CACHE.clear()
+    for minute in range(3, 23):
+        attempt(make_task(event), w.budi, at(event, minute), at(event, minute), points=1)
+        db.session.commit()
+        leaderboard.team_standings(event)
+        leaderboard.participant_standings(event)
+    # tallies, teams, people: one slot each, holding the newest version only
+    assert len(leaderboard._CACHE) == 3
+    assert {s.name: s.points for s in leaderboard.team_standings(event)}["Blue"] == 20
