@@ -1,20 +1,21 @@
 """The live dashboard's data: team x checkpoint grid, a cursor-paged feed, flag decisions.
 
-Everything is read from the database on each call (no in-process state), so any number of
-gunicorn workers can answer the dashboard's polls. The feed pages check-ins, submissions and
-answers with a cursor that never skips a row committing late (a lower id or an earlier answer
-time committing after a later one was shown): ``live_cursor`` explains how and why.
+Everything is read from the database on each call, so any number of gunicorn workers can
+answer the dashboard's polls; the grid (``live_grid``) keeps per process only what is keyed on
+the database's own state (the score version, a mark of the check-ins). The feed pages
+check-ins, submissions and answers with a cursor that never skips a row committing late (a
+lower id or an earlier answer time committing after a later one was shown): ``live_cursor``
+explains how and why.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, and_, cast, func, literal_column, not_, or_, select, union_all
+from sqlalchemy import Text, and_, case, cast, func, literal_column, not_, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from checkpoints.timeutil import format_local, utc_now
@@ -31,7 +32,11 @@ from quizengine.models import (
     Team,
 )
 from quizengine.services import audit, live_cursor
-from quizengine.services.leaderboard import scored_items
+
+# The grid lives in live_grid; pages and tests know it as live.grid.
+from quizengine.services.live_grid import Cell as Cell
+from quizengine.services.live_grid import Row as Row
+from quizengine.services.live_grid import grid as grid
 
 FLAG_DECISIONS = ("cleared", "upheld")
 FEED_LIMIT = 100
@@ -39,90 +44,6 @@ FEED_LIMIT = 100
 
 class LiveError(ValueError):
     """A request the dashboard cannot honour (bad cursor, unknown check-in, bad decision)."""
-
-
-@dataclass
-class Cell:
-    visited: bool = False
-    tasks_done: int = 0
-    tasks_total: int = 0
-    points: int = 0
-
-
-@dataclass
-class Row:
-    id: int
-    name: str
-    cells: dict[int, Cell] = field(default_factory=dict)
-    points: int = 0  # checkpoint tasks + location-free tasks + adjustments
-
-
-def _rows(event: Event) -> list[tuple[int, str]]:
-    if event.mode == "team":
-        q = select(Team.id, Team.name).where(Team.event_id == event.id).order_by(Team.name)
-    else:
-        q = (
-            select(Participant.id, Participant.name)
-            .where(Participant.event_id == event.id)
-            .order_by(Participant.name)
-        )
-    return [(i, n) for i, n in db.session.execute(q)]
-
-
-def grid(event: Event) -> tuple[list[Checkpoint], list[Row]]:
-    """One row per team (team mode) or participant (individual mode), one cell per checkpoint."""
-    team_mode = event.mode == "team"
-    checkpoints = list(
-        db.session.scalars(
-            select(Checkpoint).where(Checkpoint.event_id == event.id).order_by(Checkpoint.position)
-        )
-    )
-    task_cp = dict(
-        db.session.execute(
-            select(Task.id, Task.checkpoint_id).where(Task.event_id == event.id)
-        ).all()
-    )
-    per_cp: dict[int | None, int] = defaultdict(int)
-    for cp_id in task_cp.values():
-        per_cp[cp_id] += 1
-    rows = {
-        i: Row(i, n, {cp.id: Cell(tasks_total=per_cp[cp.id]) for cp in checkpoints})
-        for i, n in _rows(event)
-    }
-    team_of = dict(
-        db.session.execute(
-            select(Participant.id, Participant.team_id).where(Participant.event_id == event.id)
-        ).all()
-    )
-    visits = db.session.execute(
-        select(CheckIn.checkpoint_id, CheckIn.team_id, CheckIn.participant_id).where(
-            CheckIn.event_id == event.id, CheckIn.accepted.is_(True)
-        )
-    )
-    for cp_id, team_id, pid in visits:
-        owner = (team_id or team_of.get(pid)) if team_mode else pid
-        if owner in rows and cp_id in rows[owner].cells:
-            rows[owner].cells[cp_id].visited = True
-    for item in scored_items(event):
-        owner = item.team_id if team_mode else item.participant_id
-        if owner not in rows:
-            continue
-        rows[owner].points += item.points
-        cp_id = task_cp.get(item.task_id) if item.task_id is not None else None
-        if cp_id is not None and cp_id in rows[owner].cells:
-            rows[owner].cells[cp_id].points += item.points
-    done = db.session.execute(
-        select(Attempt.task_id, Attempt.team_id, Attempt.participant_id).where(
-            Attempt.event_id == event.id,
-            or_(Attempt.answered_at.is_not(None), Attempt.status == "submitted"),
-        )
-    )
-    for task_id, team_id, pid in done:
-        owner = team_id if team_mode else pid
-        cp_id = task_cp.get(task_id)
-        if owner in rows and cp_id in rows[owner].cells:
-            rows[owner].cells[cp_id].tasks_done += 1
-    return checkpoints, list(rows.values())
 
 
 def parse_cursor(raw: str | None) -> live_cursor.Cursor | None:
@@ -340,14 +261,16 @@ def counts(event: Event) -> dict[str, int]:
             Submission.event_id == event.id, Submission.status == SubmissionStatus.PENDING.value
         )
     )
-    refused = db.session.scalar(
-        select(func.count(CheckIn.id)).where(
-            CheckIn.event_id == event.id, CheckIn.accepted.is_(False)
-        )
-    )
+    # Both check-in counts in one pass over the event's check-ins (the dashboard polls).
+    refused, open_flags = db.session.execute(
+        select(
+            func.count(case((CheckIn.accepted.is_(False), CheckIn.id))),
+            func.count(case((and_(_has_flags(), CheckIn.flag_decision.is_(None)), CheckIn.id))),
+        ).where(CheckIn.event_id == event.id)
+    ).one()
     return {
         "pending_reviews": pending or 0,
-        "open_flags": open_flag_count(event),
+        "open_flags": open_flags or 0,
         "refused_checkins": refused or 0,
     }
 

@@ -1,0 +1,516 @@
+"""The live grid (summed by the database, cached per score version and check-in mark) shows
+exactly what the straightforward computation shows: every scored item summed in Python, every
+check-in and attempt scanned. Varied events in both modes, then changes of every kind, each
+compared again, so a stale cache entry or a wrong GROUP BY shows up as a difference."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from quizengine.extensions import db
+from quizengine.models import Attempt, CheckIn, Checkpoint, Event, Participant, Task, Team
+from quizengine.services import corrections, live, live_grid, people, reviews
+from quizengine.services.leaderboard import scored_items
+from tests.app.test_live_support import attempt, checkin, judge, review, submission
+from tests.builders import at, make_checkpoint, make_event, make_participant, make_task, make_team
+
+# --- The reference: the grid as it was computed before the cache (one poll ~1 s on the
+# benchmark event). bench/live_poll.py times it as "before".
+
+
+@dataclass
+class RefCell:
+    visited: bool = False
+    tasks_done: int = 0
+    tasks_total: int = 0
+    points: int = 0
+
+
+@dataclass
+class RefRow:
+    id: int
+    name: str
+    cells: dict[int, RefCell] = field(default_factory=dict)
+    points: int = 0
+
+
+def _reference_rows(event: Event) -> list[tuple[int, str]]:
+    if event.mode == "team":
+        q = select(Team.id, Team.name).where(Team.event_id == event.id).order_by(Team.name)
+    else:
+        q = (
+            select(Participant.id, Participant.name)
+            .where(Participant.event_id == event.id)
+            .order_by(Participant.name)
+        )
+    return [(i, n) for i, n in db.session.execute(q)]
+
+
+def reference_grid(event: Event) -> tuple[list[Checkpoint], list[RefRow]]:
+    team_mode = event.mode == "team"
+    checkpoints = list(
+        db.session.scalars(
+            select(Checkpoint).where(Checkpoint.event_id == event.id).order_by(Checkpoint.position)
+        )
+    )
+    task_cp = dict(
+        db.session.execute(
+            select(Task.id, Task.checkpoint_id).where(Task.event_id == event.id)
+        ).all()
+    )
+    per_cp: dict[int | None, int] = defaultdict(int)
+    for cp_id in task_cp.values():
+        per_cp[cp_id] += 1
+    rows = {
+        i: RefRow(i, n, {cp.id: RefCell(tasks_total=per_cp[cp.id]) for cp in checkpoints})
+        for i, n in _reference_rows(event)
+    }
+    team_of = dict(
+        db.session.execute(
+            select(Participant.id, Participant.team_id).where(Participant.event_id == event.id)
+        ).all()
+    )
+    visits = db.session.execute(
+        select(CheckIn.checkpoint_id, CheckIn.team_id, CheckIn.participant_id).where(
+            CheckIn.event_id == event.id, CheckIn.accepted.is_(True)
+        )
+    )
+    for cp_id, team_id, pid in visits:
+        owner = (team_id or team_of.get(pid)) if team_mode else pid
+        if owner in rows and cp_id in rows[owner].cells:
+            rows[owner].cells[cp_id].visited = True
+    for item in scored_items(event):
+        owner = item.team_id if team_mode else item.participant_id
+        if owner not in rows:
+            continue
+        rows[owner].points += item.points
+        cp_id = task_cp.get(item.task_id) if item.task_id is not None else None
+        if cp_id is not None and cp_id in rows[owner].cells:
+            rows[owner].cells[cp_id].points += item.points
+    done = db.session.execute(
+        select(Attempt.task_id, Attempt.team_id, Attempt.participant_id).where(
+            Attempt.event_id == event.id,
+            or_(Attempt.answered_at.is_not(None), Attempt.status == "submitted"),
+        )
+    )
+    for task_id, team_id, pid in done:
+        owner = team_id if team_mode else pid
+        cp_id = task_cp.get(task_id)
+        if owner in rows and cp_id in rows[owner].cells:
+            rows[owner].cells[cp_id].tasks_done += 1
+    return checkpoints, list(rows.values())
+
+
+def reference_payload(event: Event) -> dict[str, Any]:
+    """The poll's ``grid`` as the view built it from the reference grid."""
+    checkpoints, rows = reference_grid(event)
+    return {
+        "checkpoints": [{"id": cp.id, "name": cp.name, "code": cp.code} for cp in checkpoints],
+        "rows": [
+            {
+                "id": row.id,
+                "name": row.name,
+                "points": row.points,
+                "cells": [
+                    {
+                        "visited": row.cells[cp.id].visited,
+                        "done": row.cells[cp.id].tasks_done,
+                        "total": row.cells[cp.id].tasks_total,
+                        "points": row.cells[cp.id].points,
+                    }
+                    for cp in checkpoints
+                ],
+            }
+            for row in rows
+        ],
+    }
+
+
+# --- Comparison
+
+
+def _plain(checkpoints: list[Checkpoint], rows: list[Any]) -> tuple[Any, ...]:
+    return (
+        [cp.id for cp in checkpoints],
+        [
+            (
+                r.id,
+                r.name,
+                r.points,
+                [(cp_id, vars(c)) for cp_id, c in r.cells.items()],
+            )
+            for r in rows
+        ],
+    )
+
+
+def _polled(event: Event) -> dict[str, Any]:
+    return json.loads(live_grid.grid_json(event))  # type: ignore[no-any-return]
+
+
+def same_as_reference(event: Event) -> dict[str, Any]:
+    """Assert the new grid, page and poll forms, equals the reference; return the payload."""
+    db.session.expire_all()
+    expected = reference_payload(event)
+    assert _polled(event) == expected
+    assert _polled(event) == expected  # again: from the cache
+    assert _plain(*live.grid(event)) == _plain(*reference_grid(event))
+    db.session.rollback()  # end the snapshot, like the end of a request
+    return expected
+
+
+def _cell(payload: dict[str, Any], row_name: str, cp_id: int) -> dict[str, Any]:
+    index = [c["id"] for c in payload["checkpoints"]].index(cp_id)
+    row = next(r for r in payload["rows"] if r["name"] == row_name)
+    return row["cells"][index]  # type: ignore[no-any-return]
+
+
+def _points(payload: dict[str, Any], row_name: str) -> int:
+    return next(r["points"] for r in payload["rows"] if r["name"] == row_name)  # type: ignore[no-any-return]
+
+
+# --- Events
+
+
+def _team_event() -> SimpleNamespace:
+    event = make_event(mode="team", review_policy="mean")
+    red, blue, green = (
+        make_team(event, "Merah"),
+        make_team(event, "Biru"),
+        make_team(event, "Hijau"),
+    )
+    ana, adi = make_participant(event, red, "Ana"), make_participant(event, red, "Adi")
+    budi, bela = make_participant(event, blue, "Budi"), make_participant(event, blue, "Bela")
+    gita = make_participant(event, green, "Gita")
+    solo = make_participant(event, None, "Solo")  # no team: counts for no row
+    cp1 = make_checkpoint(event, name="Balai Kota", position=1)
+    cp2 = make_checkpoint(event, name="Alun", position=2)
+    cp3 = make_checkpoint(event, name="Tugu", position=3)
+    make_checkpoint(event, name="Empty", position=4)  # no tasks
+    q1, q2 = make_task(event, cp1, points=100), make_task(event, cp1, points=60)
+    q3 = make_task(event, cp2, points=80)
+    c1 = make_task(event, cp2, kind="creative", choices=None, answer=None, points=50)
+    c2 = make_task(event, cp3, kind="creative", choices=None, answer=None, points=40)
+    free_q = make_task(event, None, points=30)  # location-free question
+    free_c = make_task(event, None, kind="creative", choices=None, answer=None, points=20)
+    org, org2 = judge(event, "organizer"), judge(event, "judge")
+    # Check-ins: members, a refused one, a manual team check-in, a teamless participant.
+    checkin(event, cp1, at(event, 1), ana)
+    checkin(event, cp1, at(event, 2), adi)  # same team, same checkpoint: one visit
+    checkin(event, cp2, at(event, 3), budi, accepted=False)
+    checkin(event, cp3, at(event, 4), gita, accepted=False, verdict="too_far", distance=400)
+    checkin(event, cp1, at(event, 5), solo)
+    corrections.manual_checkin(
+        event,
+        checkpoint_id=cp2.id,
+        team_id=blue.id,
+        participant_id=None,
+        reason="GPS down",
+        organizer=org,
+        now=at(event, 6),
+        actor="test",
+    )
+    # Questions: right, wrong, late, running (not done), location-free, by another member.
+    attempt(q1, ana, at(event, 1), at(event, 2), answer="1953", correct=True, points=90)
+    attempt(q2, adi, at(event, 2), at(event, 3), answer="1946", correct=False, points=0)
+    attempt(q1, budi, at(event, 3), at(event, 6), answer="1953", correct=True, points=0,
+            status="late")  # fmt: skip
+    attempt(q3, budi, at(event, 7))  # running
+    attempt(q3, ana, at(event, 8), at(event, 9), answer="1946", correct=False, points=0)
+    attempt(free_q, gita, at(event, 4), at(event, 5), answer="1953", correct=True, points=25)
+    # Creative: approved by two judges (mean), capped, rejected, pending, resubmitted,
+    # disqualified, location-free.
+    s_red = submission(attempt(c1, adi, at(event, 10)), adi, at(event, 11), status="approved")
+    review(s_red, org, 40, at(event, 12))
+    review(s_red, org2, 45, at(event, 13))
+    s_cap = submission(attempt(c2, ana, at(event, 10)), ana, at(event, 11), status="approved")
+    review(s_cap, org, 90, at(event, 14))  # above the task's 40 points: capped
+    s_rej = submission(attempt(c1, budi, at(event, 10)), budi, at(event, 11), status="rejected")
+    review(s_rej, org, 0, at(event, 12), verdict="reject")
+    submission(attempt(c2, budi, at(event, 12)), budi, at(event, 13))  # pending
+    a_re = attempt(free_c, gita, at(event, 10))
+    s_old = submission(a_re, gita, at(event, 11), status="approved")
+    review(s_old, org, 5, at(event, 12))
+    s_new = submission(a_re, gita, at(event, 14), status="approved")  # the latest counts
+    review(s_new, org, 15, at(event, 15))
+    a_dq = attempt(c2, gita, at(event, 10))
+    s_dq = submission(a_dq, gita, at(event, 11), status="approved")
+    review(s_dq, org, 30, at(event, 12))
+    corrections.disqualify(event, s_dq.id, reason="copied", now=at(event, 20), actor="test")
+    # Adjustments: a team, a team member (counts for the team), a teamless participant.
+    for n, (team_id, pid, pts) in enumerate(
+        ((red.id, None, 15), (None, budi.id, -10), (None, solo.id, 7), (green.id, None, -3))
+    ):
+        corrections.adjust(
+            event,
+            team_id=team_id,
+            participant_id=pid,
+            points=pts,
+            reason="bonus",
+            key=f"adj-{n}",
+            organizer=org,
+            now=at(event, 30 + n),
+            actor="test",
+        )
+    # A freeze in the middle: organizers' live grid ignores it (it shows everything).
+    event.freeze_at = at(event, 12)
+    db.session.commit()
+    return SimpleNamespace(**locals())
+
+
+def _individual_event() -> SimpleNamespace:
+    event = make_event(mode="individual", review_policy="last")
+    team = make_team(event, "Unit A")
+    a, b = make_participant(event, team, "Ani"), make_participant(event, team, "Bima")
+    c = make_participant(event, None, "Citra")
+    cp1, cp2 = make_checkpoint(event, name="Pasar", position=1), make_checkpoint(event, position=2)
+    q1, q2 = make_task(event, cp1, points=100), make_task(event, cp2, points=50)
+    cr = make_task(event, cp2, kind="creative", choices=None, answer=None, points=60)
+    free_q = make_task(event, None, points=10)
+    org, org2 = judge(event, "organizer"), judge(event, "judge")
+    checkin(event, cp1, at(event, 1), a)
+    checkin(event, cp2, at(event, 2), b, accepted=False)
+    checkin(event, cp2, at(event, 3), c)
+    corrections.manual_checkin(
+        event,
+        checkpoint_id=cp1.id,
+        team_id=None,
+        participant_id=b.id,
+        reason="phone dead",
+        organizer=org,
+        now=at(event, 4),
+        actor="test",
+    )
+    corrections.manual_checkin(  # a team-only manual check-in: no participant's visit
+        event,
+        checkpoint_id=cp2.id,
+        team_id=team.id,
+        participant_id=None,
+        reason="team card",
+        organizer=org,
+        now=at(event, 5),
+        actor="test",
+    )
+    attempt(q1, a, at(event, 1), at(event, 2), answer="1953", correct=True, points=80)
+    attempt(q1, b, at(event, 2), at(event, 3), answer="1946", correct=False)
+    attempt(q2, c, at(event, 3), at(event, 4), answer="1953", correct=True, points=45)
+    attempt(free_q, a, at(event, 5), at(event, 6), answer="1953", correct=True, points=9)
+    odd = attempt(q2, a, at(event, 6), at(event, 7), answer="1953", correct=True, points=33)
+    odd.answered_by_id = b.id  # points to who answered, the task done to the owner
+    s1 = submission(attempt(cr, a, at(event, 8)), a, at(event, 9), status="approved")
+    review(s1, org, 20, at(event, 10))
+    review(s1, org2, 50, at(event, 11))  # policy "last": 50
+    s2 = submission(attempt(cr, b, at(event, 8)), b, at(event, 9), status="approved")
+    review(s2, org, 30, at(event, 10))
+    review(s2, org2, 0, at(event, 11), verdict="reject")  # only approving reviews count
+    submission(attempt(cr, c, at(event, 8)), c, at(event, 9))  # pending
+    for n, (pid, pts) in enumerate(((a.id, 5), (c.id, -4))):
+        corrections.adjust(
+            event,
+            team_id=None,
+            participant_id=pid,
+            points=pts,
+            reason="fair play",
+            key=f"ind-{n}",
+            organizer=org,
+            now=at(event, 20 + n),
+            actor="test",
+        )
+    db.session.commit()
+    return SimpleNamespace(**locals())
+
+
+# --- Tests
+
+
+def test_team_grid_equals_the_reference_through_changes(ctx):
+    w = _team_event()
+    event, org = w.event, w.org
+    first = same_as_reference(event)
+    assert _points(first, "Merah") == 90 + 43 + 40 + 15  # mean of 40, 45 rounds up; capped 40
+    assert _cell(first, "Biru", w.cp2.id)["visited"]  # the manual check-in; the refusal not
+    assert not _cell(first, "Hijau", w.cp3.id)["visited"]
+
+    # A new check-in (does not bump the score version): shown on the next poll.
+    checkin(event, w.cp3, at(event, 40), w.gita)
+    db.session.commit()
+    after = same_as_reference(event)
+    assert _cell(after, "Hijau", w.cp3.id)["visited"] and after != first
+
+    # A new answer, a review, an adjustment, a re-scoring, a disqualification.
+    attempt(w.q2, w.budi, at(event, 41), at(event, 42), answer="1953", correct=True, points=55)
+    db.session.commit()
+    same_as_reference(event)
+    reviews.judge(
+        event,
+        w.s_red.id,
+        judge=org,
+        verdict="approve",
+        points=10,
+        comment="",
+        now=at(event, 43),
+        actor="test",
+    )
+    db.session.commit()
+    same_as_reference(event)
+    corrections.rescore_task(event, w.q2.id, "1946", reason="typo", now=at(event, 44), actor="t")
+    db.session.commit()
+    same_as_reference(event)
+    corrections.disqualify(event, w.s_cap.id, reason="late", now=at(event, 45), actor="t")
+    db.session.commit()
+    same_as_reference(event)
+    # A newcomer's check-in; then the teamless player's team is set directly (the service
+    # refuses a move after play; data from before a mode switch can look like this): their
+    # check-in (no team on it) and their adjustment now count for Hijau.
+    fresh = make_participant(event, w.green, "Fajar")
+    db.session.commit()
+    checkin(event, w.cp2, at(event, 46), fresh)
+    db.session.commit()
+    assert _cell(same_as_reference(event), "Hijau", w.cp2.id)["visited"]
+    before_move = same_as_reference(event)
+    solo = db.session.get(Participant, w.solo.id)
+    solo.team_id = w.green.id
+    db.session.commit()
+    moved = same_as_reference(event)
+    assert _cell(moved, "Hijau", w.cp1.id)["visited"]  # Solo's check-in at minute 5
+    assert not _cell(before_move, "Hijau", w.cp1.id)["visited"]
+    assert _points(moved, "Hijau") == _points(before_move, "Hijau") + 7
+    people.rename_team(event, w.blue, "Biru Laut", actor="t")
+    task = db.session.get(Task, w.q3.id)
+    task.checkpoint_id = w.cp3.id
+    db.session.commit()
+    renamed = same_as_reference(event)
+    assert "Biru Laut" in [r["name"] for r in renamed["rows"]]
+    # A checkpoint renamed and a new one added: not tracked by the score version.
+    cp = db.session.get(Checkpoint, w.cp1.id)
+    cp.name = "Balai Kota Malang"
+    make_checkpoint(event, name="Stasiun", position=0)
+    db.session.commit()
+    cps = same_as_reference(event)["checkpoints"]
+    assert [c["name"] for c in cps][:2] == ["Stasiun", "Balai Kota Malang"]
+    # The review policy changes the creative points.
+    ev = db.session.get(Event, event.id)
+    ev.review_policy = "last"
+    db.session.commit()
+    same_as_reference(event)
+    # The event switches to individual mode: one row per participant.
+    ev.mode = "individual"
+    db.session.commit()
+    assert len(same_as_reference(event)["rows"]) == 7
+
+
+def test_individual_grid_equals_the_reference_through_changes(ctx):
+    w = _individual_event()
+    event = w.event
+    first = same_as_reference(event)
+    assert _points(first, "Ani") == 80 + 9 + 50 + 5
+    assert _points(first, "Bima") == 33 + 30
+    assert (
+        _cell(first, "Ani", w.cp2.id)["done"] == 2 and _cell(first, "Ani", w.cp2.id)["points"] == 50
+    )
+    assert _cell(first, "Bima", w.cp1.id)["visited"]  # manual check-in of the participant
+    assert not _cell(first, "Bima", w.cp2.id)["visited"]  # refused; the team card counts for no one
+    checkin(event, w.cp2, at(event, 30), w.b)
+    db.session.commit()
+    assert _cell(same_as_reference(event), "Bima", w.cp2.id)["visited"]
+    attempt(w.q2, w.b, at(event, 31), at(event, 32), answer="1953", correct=True, points=40)
+    db.session.commit()
+    same_as_reference(event)
+    corrections.adjust(
+        event,
+        team_id=None,
+        participant_id=w.b.id,
+        points=12,
+        reason="help",
+        key="later",
+        organizer=w.org,
+        now=at(event, 33),
+        actor="t",
+    )
+    db.session.commit()
+    same_as_reference(event)
+
+
+def test_the_poll_json_is_the_reference_grid(client, ctx):
+    from tests.app.test_live_support import log_in_organizer
+
+    w = _team_event()
+    log_in_organizer(client, w.org)
+    url = f"/organize/e/{w.event.slug}/live.json"
+    assert client.get(url).get_json()["grid"] == reference_payload(w.event)
+    db.session.rollback()
+    checkin(w.event, w.cp3, at(w.event, 50), w.gita)
+    db.session.commit()
+    polled = client.get(url).get_json()["grid"]
+    assert polled == reference_payload(w.event)
+    assert _cell(polled, "Hijau", w.cp3.id)["visited"]
+
+
+def test_an_uncommitted_or_rolled_back_write_is_never_cached(ctx):
+    w = _team_event()
+    event = w.event
+    before = same_as_reference(event)
+    # A check-in flushed but not committed: this session sees it, nobody keeps it. On SQLite
+    # the rolled-back id is handed out again, so the next check-in brings back the same
+    # count, highest id and sum: the rolled-back visit must not come back with it.
+    checkin(event, w.cp3, at(event, 40), w.gita)
+    assert _cell(_polled(event), "Hijau", w.cp3.id)["visited"]
+    db.session.rollback()
+    checkin(event, w.cp2, at(event, 41), w.gita)
+    db.session.commit()
+    payload = same_as_reference(event)
+    assert _cell(payload, "Hijau", w.cp2.id)["visited"]
+    assert not _cell(payload, "Hijau", w.cp3.id)["visited"]
+    # Points written but not committed move the version to one that a later commit reuses.
+    attempt(w.q3, w.gita, at(event, 42), at(event, 43), answer="1953", correct=True, points=70)
+    assert _points(_polled(event), "Hijau") == _points(before, "Hijau") + 70
+    db.session.rollback()
+    corrections.adjust(
+        event,
+        team_id=w.green.id,
+        participant_id=None,
+        points=1,
+        reason="one",
+        key="one",
+        organizer=w.org,
+        now=at(event, 44),
+        actor="t",
+    )
+    db.session.commit()
+    assert _points(same_as_reference(event), "Hijau") == _points(before, "Hijau") + 1
+
+
+def test_unchanged_polls_share_one_text(ctx):
+    w = _team_event()
+    first = live_grid.grid_json(w.event)
+    db.session.rollback()
+    assert live_grid.grid_json(w.event) is first  # nothing changed: built once
+    checkin(w.event, w.cp3, at(w.event, 40), w.gita)
+    db.session.commit()
+    assert live_grid.grid_json(w.event) is not first
+
+
+def test_counts_in_one_pass_match_the_separate_counts(ctx):
+    w = _team_event()
+    event = w.event
+    flag = [{"code": "same_position", "detail": "identical coordinates to the last fix"}]
+    checkin(event, w.cp1, at(event, 50), w.budi, flags=flag)
+    decided = checkin(event, w.cp2, at(event, 51), w.bela, flags=flag)
+    checkin(event, w.cp3, at(event, 52), w.bela, accepted=False, flags=flag)
+    live.decide_flag(event, decided.id, "cleared", "bench by the fountain", actor="t")
+    db.session.commit()
+    refused = db.session.scalars(
+        select(CheckIn).where(CheckIn.event_id == event.id, CheckIn.accepted.is_(False))
+    ).all()
+    assert live.counts(event) == {
+        "pending_reviews": 1,  # Budi's at Tugu
+        "open_flags": live.open_flag_count(event),
+        "refused_checkins": len(refused),
+    }
+    assert live.counts(event)["open_flags"] == 2 and len(refused) == 3
