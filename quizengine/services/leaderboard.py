@@ -102,6 +102,7 @@ def _approved(event: Event, scope: Scope) -> list[Any]:
         .join(Task, Task.id == Attempt.task_id)
         .where(
             Submission.event_id == event.id,
+            Attempt.event_id == event.id,  # lets a team's scope use attempt(event_id, team_id)
             Submission.status == SubmissionStatus.APPROVED.value,
         )
     )
@@ -116,23 +117,21 @@ def _judged_points(
     if not approved:
         return {}
     cap = {row[0]: row[1] for row in approved}
-    q = (
-        select(Review.submission_id, Review.points, Review.updated_at)
-        .join(Submission, Submission.id == Review.submission_id)
-        .join(Attempt, Attempt.id == Submission.attempt_id)
-        .where(
+    q = select(Review.submission_id, Review.points, Review.updated_at).where(
+        Review.verdict == "approve"
+    )
+    if scope is None:  # the whole event: a join, not an IN list of thousands of ids
+        q = q.join(Submission, Submission.id == Review.submission_id).where(
             Submission.event_id == event.id,
             Submission.status == SubmissionStatus.APPROVED.value,
-            Review.verdict == "approve",
         )
-        .order_by(Review.updated_at, Review.id)
-    )
+    else:  # one team or participant: their few submissions, by the review index
+        q = q.where(Review.submission_id.in_(list(cap)))
+    q = q.order_by(Review.updated_at, Review.id)
     if until is not None:
         q = q.where(Review.updated_at <= until)
     judged: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-    for sub_id, points, at in db.session.execute(
-        _scoped(q, scope, Attempt.team_id, Submission.participant_id)
-    ):
+    for sub_id, points, at in db.session.execute(q):
         if sub_id in cap:
             judged[sub_id].append((points, at))
     out: dict[int, tuple[int, datetime]] = {}
