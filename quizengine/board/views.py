@@ -125,13 +125,17 @@ def standings_json(slug: str) -> Response:
 
 
 def _standings_body(event: Event, until: datetime | None) -> str:
-    """The ranked part of standings.json, as a JSON object."""
+    """The ranked part of standings.json, as a JSON object: what the projector shows, the
+    teams of a team event or the participants of an individual one (a team race's 5,000
+    individual rows would cost every poll ranking and a few hundred kB for nothing)."""
     tasks_total = db.session.scalar(select(func.count(Task.id)).where(Task.event_id == event.id))
-    teams = team_standings(event, until) if event.mode == "team" else []
+    team_mode = event.mode == "team"
+    teams = team_standings(event, until) if team_mode else []
+    people = [] if team_mode else participant_standings(event, until)
     return current_app.json.dumps(
         {
             "tasks_total": tasks_total or 0,
             "teams": [_standing_json(s) for s in teams],
-            "people": [_standing_json(s) for s in participant_standings(event, until)],
+            "people": [_standing_json(s) for s in people],
         }
     )

@@ -92,3 +92,21 @@ def test_outsiders_get_404(client, world):
     log_in_organizer(client2, outsider)
     assert client2.get(f"/board/{event.slug}/projector").status_code == 404
     assert client2.get("/board/no-such-event/").status_code == 404
+
+
+def test_standings_json_sends_what_the_projector_shows_for_each_mode(client, ctx):
+    team_event = make_event(mode="team")
+    red = make_team(team_event, "Merah")
+    ana = make_participant(team_event, red, "Ana")
+    solo_event = make_event(mode="individual")
+    budi = make_participant(solo_event, None, "Budi")
+    task = make_task(solo_event)
+    attempt(task, budi, at(solo_event, 1), at(solo_event, 2), points=30)
+    db.session.commit()
+    log_in_player(client, ana, team_event.ends_at)
+    team_board = _json(client, team_event)
+    assert [t["name"] for t in team_board["teams"]] == ["Merah"] and team_board["people"] == []
+    log_in_player(client, budi, solo_event.ends_at)
+    solo_board = _json(client, solo_event)
+    assert solo_board["teams"] == []
+    assert [(p["name"], p["points"]) for p in solo_board["people"]] == [("Budi", 30)]
