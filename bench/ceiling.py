@@ -2,9 +2,9 @@
 
 ``hello_app()``: a bare Flask app answering "hello" (the most any page can reach here).
 ``insert_app()``: a bare Flask endpoint that inserts one row and commits, on the same database
-with the same engine set-up as quizengine (SQLite WAL, synchronous=NORMAL, BEGIN IMMEDIATE
-for writes; PostgreSQL through psycopg 3 with the same pool): the most a write endpoint can
-reach here.
+with the same engine set-up as quizengine (SQLite WAL, synchronous=NORMAL, the write lock
+taken at the first write; PostgreSQL through psycopg 3 with the same pool): the most a write
+endpoint can reach here.
 """
 
 from __future__ import annotations
