@@ -259,6 +259,24 @@ def test_the_cache_keeps_one_version_per_board_however_many_answers_come(ctx):
         db.session.commit()
         leaderboard.team_standings(event)
         leaderboard.participant_standings(event)
-    # tallies, teams, people: one slot each, holding the newest version only
-    assert len(leaderboard._CACHE) == 3
+    # team tallies, teams, all tallies, people: one slot each, the newest version only
+    assert len(leaderboard._CACHE) == 4
     assert {s.name: s.points for s in leaderboard.team_standings(event)}["Blue"] == 20
+
+
+def test_a_team_board_sums_only_the_teams_and_agrees_with_the_full_tallies(ctx):
+    w = _world()
+    event = w.event
+    db.session.add(
+        Adjustment(event_id=event.id, participant_id=w.budi.id, points=4, reason="r", key="b")
+    )
+    db.session.commit()
+    leaderboard._CACHE.clear()
+    with QueryCounter() as counter:
+        teams = {s.name: s.points for s in leaderboard.team_standings(event)}
+    grouped = [s for s in counter.statements if "GROUP BY" in s.upper()]
+    assert len(grouped) == 1 and "participant_id" not in grouped[0].split("GROUP BY")[1]
+    leaderboard._CACHE.clear()
+    leaderboard.participant_standings(event)  # the full tallies, now cached
+    assert {s.name: s.points for s in leaderboard.team_standings(event)} == teams
+    assert teams == {"Red": 80, "Blue": 4}
