@@ -222,6 +222,7 @@ def main() -> None:
     }
     micro = RESULTS / "micro.json"
     if micro.exists():
+        compact_micro(micro)
         results["micro"] = [
             {
                 "name": b["name"],
@@ -236,6 +237,14 @@ def main() -> None:
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=1, default=str))
     write_markdown(results, RESULTS / "latest.md")
     print((RESULTS / "latest.md").read_text())
+
+
+def compact_micro(path: Path) -> None:
+    """pytest-benchmark's JSON keeps every round's time (megabytes): keep the statistics."""
+    data = json.loads(path.read_text())
+    for bench in data.get("benchmarks", []):
+        bench.get("stats", {}).pop("data", None)
+    path.write_text(json.dumps(data, indent=1))
 
 
 def pg_version_safe(url: str) -> str:
