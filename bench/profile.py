@@ -1,7 +1,11 @@
 """Profile one endpoint in-process on the seeded benchmark event: CPU per request and, with
 ``--tree``, pyinstrument's call tree, to find what a load run's slow rows spend their time on.
 
-    python -m bench.profile page home board checkin start answer [--db URL] [--n 300] [--tree]
+    python -m bench.profile page home board board_fresh checkin start answer [--db URL]
+                            [--n 300] [--tree]
+
+``board_fresh`` bumps the score version before each poll (as an answer does): the
+leaderboard's uncached path; the bump's CPU counts, it is small.
 
 Seeds the database first unless ``--reuse`` (a database seeded by an earlier run); requests go
 through Flask's test client with the same pre-built session cookies the load run sends.
@@ -42,7 +46,7 @@ def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> l
             out.append(("GET", f"/c/{code}", None, {"Cookie": cookie}))
         elif mode == "home":
             out.append(("GET", "/home", None, {"Cookie": cookie}))
-        elif mode == "board":
+        elif mode in ("board", "board_fresh"):
             out.append(("GET", f"/board/{seeded.slug}/standings.json", None, {"Cookie": cookie}))
         elif mode == "checkin":
             body = {
@@ -70,6 +74,17 @@ def _open(client, method: str, path: str, data: dict | None, headers: dict):  # 
     client.set_cookie(name, value)
     rest = {k: v for k, v in headers.items() if k != "Cookie"}
     return client.open(path, method=method, data=data, headers=rest)
+
+
+def _bump(app: Any, event_id: int) -> None:
+    """As if somebody had just answered: a new score version, so the board is summed again
+    (mode ``board_fresh``: the leaderboard poll's uncached path). Its own connection and
+    transaction, outside the measured request; its statements are counted, one per request."""
+    from quizengine.extensions import db
+    from quizengine.services import score_version
+
+    with app.app_context(), db.engine.begin() as conn:
+        score_version.bump(conn, event_id)  # type: ignore[arg-type]
 
 
 class _StatementCounter:
@@ -122,6 +137,8 @@ def main() -> None:
         statements = _StatementCounter(app)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         for method, path, data, headers in reqs[5:]:
+            if mode == "board_fresh":
+                _bump(app, seeded.event_id)
             resp = _open(client, method, path, data, headers)
             statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
