@@ -167,6 +167,8 @@ def home() -> ResponseReturnValue:
         now_local=format_local(now, event.timezone),
         ends_local=format_local(event.ends_at, event.timezone),
         time_left=format_duration(event.ends_at - now) if event.is_open(now) else None,
+        # countdown.js ticks from this (elapsed time on the phone, never its wall clock)
+        remaining_ms=max(0, int((event.ends_at - now).total_seconds() * 1000)),
         window=window_problem(event, now),
         visited=checkpoints,
         open_tasks=open_tasks,

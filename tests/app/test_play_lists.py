@@ -217,3 +217,16 @@ def test_query_count_does_not_grow_with_tasks_and_checkpoints(w: Any, client: An
     assert {p: len(q) for p, q in big.items()} == small, big
     home = get(client, "/home", T0 + timedelta(minutes=5))
     assert len(states(home)) == 5 + 12 * 3 + 12 and "time is up" in home
+
+
+def test_home_time_left_ticks_from_the_server_s_remaining_time(w: Any, client: Any) -> None:
+    """The page carries the milliseconds left (countdown.js counts them down with the phone's
+    elapsed time); after the end there is no clock and no script."""
+    with time_machine.travel(T0, tick=False):
+        page = client.get("/home").get_data(as_text=True)
+    left_ms = int((w.event.ends_at - T0).total_seconds() * 1000)
+    assert f'id="countdown" data-remaining-ms="{left_ms}"' in page
+    assert "8:00:00" in page and "play/countdown.js" in page
+    with time_machine.travel(w.event.ends_at + timedelta(minutes=1), tick=False):
+        closed = client.get("/home").get_data(as_text=True)
+    assert 'id="countdown"' not in closed and "play/countdown.js" not in closed

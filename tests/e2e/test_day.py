@@ -138,6 +138,8 @@ def test_the_day(live, organizer, laptop, phone, screenshots, tmp_path) -> None:
     shot(agus, screenshots, "07-answered")
     agus.goto("/home")
     expect(agus.locator("#score")).to_have_text(str(points))
+    time_left = agus.locator("#countdown")
+    expect(time_left).not_to_have_text(time_left.inner_text(), timeout=5000)  # it ticks
 
     # 9. Eko (Kelompok Progo) checks in at the Keraton and sends a photo.
     eko_ctx = phone("iPhone 12", position=offset(KERATON, 0, 20))
