@@ -314,13 +314,17 @@ _TALLIES = "tallies"
 _TEAM_TALLIES = "team tallies"
 
 
-def _slot(event: Event, until: datetime | None, name: str) -> tuple[tuple[object, ...], Version]:
-    """The cache slot and the event's current score version. No version row yet means no
+def _slot(event: Event, until: datetime | None, name: str) -> tuple[object, ...]:
+    """A cache slot. ``created_at`` tells a new event from a deleted one whose id the
+    database reused."""
+    return (event.id, event.created_at, until, name)
+
+
+def _version(event: Event) -> Version:
+    """The event's current score version, one query. No version row yet means no
     points-changing ORM write yet (e.g. an event bulk-loaded with SQL): that state is
-    cacheable too, as version 0. ``created_at`` tells a new event from a deleted one whose id
-    the database reused."""
-    version = score_version.current(db.session, event.id) or ("", 0)
-    return (event.id, event.created_at, until, name), version
+    cacheable too, as version 0."""
+    return score_version.current(db.session, event.id) or ("", 0)
 
 
 def _cached(slot: tuple[object, ...], version: Version) -> Any:
@@ -346,7 +350,7 @@ def _store(slot: tuple[object, ...], version: Version, value: Any) -> None:
 
 def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
     """Per team and per participant tallies, from the cache while the score version holds."""
-    slot, version = _slot(event, until, _TALLIES)
+    slot, version = _slot(event, until, _TALLIES), _version(event)
     hit = _cached(slot, version)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
@@ -358,10 +362,11 @@ def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], d
 def _team_tallies(event: Event, until: datetime | None) -> dict[int, _Tally]:
     """Per team tallies: the event's cached tallies when current, else a teams-only pass
     (a team race's projector polls need no participant sums), kept in a slot of its own."""
-    hit = _cached(*_slot(event, until, _TALLIES))
+    version = _version(event)
+    hit = _cached(_slot(event, until, _TALLIES), version)
     if hit is not None:
         return hit[0]  # type: ignore[no-any-return]
-    slot, version = _slot(event, until, _TEAM_TALLIES)
+    slot = _slot(event, until, _TEAM_TALLIES)
     teams = _cached(slot, version)
     if teams is None:
         teams, _ = _compute_tallies(event, until, teams_only=True)
@@ -374,12 +379,13 @@ def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> 
     current, else from queries narrowed to that team or participant (a home page must not
     sum the whole event after every answer somebody else gives)."""
     kind, ident = scope
-    hit = _cached(*_slot(event, until, _TALLIES))
+    version = _version(event)
+    hit = _cached(_slot(event, until, _TALLIES), version)
     if hit is not None:
         found = (hit[0] if kind == "team" else hit[1]).get(ident)
         return found or _Tally()
     if kind == "team":
-        teams = _cached(*_slot(event, until, _TEAM_TALLIES))
+        teams = _cached(_slot(event, until, _TEAM_TALLIES), version)
         if teams is not None:
             return teams.get(ident) or _Tally()  # type: ignore[no-any-return]
     teams, people = _question_tallies(event, until, scope)
@@ -421,7 +427,7 @@ def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]
     """``build()``'s value, kept per process while the event's score version holds: for what
     is derived from the standings alone (ranked lists, a board's JSON body). Never kept when
     this session's open transaction has changed points (others do not see that state)."""
-    slot, version = _slot(event, until, name)
+    slot, version = _slot(event, until, name), _version(event)
     hit = _cached(slot, version)
     if hit is not None:
         return hit  # type: ignore[no-any-return]

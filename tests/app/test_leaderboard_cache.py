@@ -280,3 +280,13 @@ def test_a_team_board_sums_only_the_teams_and_agrees_with_the_full_tallies(ctx):
     leaderboard.participant_standings(event)  # the full tallies, now cached
     assert {s.name: s.points for s in leaderboard.team_standings(event)} == teams
     assert teams == {"Red": 80, "Blue": 4}
+
+
+def test_one_team_s_points_read_the_score_version_once(ctx):
+    w = _world()
+    event, red_id = w.event, w.red.id
+    leaderboard.team_standings(event)  # the team-only slot is current
+    with QueryCounter() as counter:
+        assert leaderboard.team_points(event, red_id) == 80
+    versions = [s for s in counter.statements if "FROM score_version" in s]
+    assert len(versions) == 1 and len(counter.statements) == 1
