@@ -49,17 +49,20 @@ def _event_for_viewer(slug: str) -> tuple[Event, bool]:
     abort(404)
 
 
+def _tasks_total(event: Event) -> int:
+    return db.session.scalar(select(func.count(Task.id)).where(Task.event_id == event.id)) or 0
+
+
 def _board(event: Event, live: bool) -> dict[str, Any]:
     now = utc_now()
     until = board_until(event, now, live)
-    tasks_total = db.session.scalar(select(func.count(Task.id)).where(Task.event_id == event.id))
     teams = team_standings(event, until) if event.mode == "team" else []
     people = participant_standings(event, until)
     return {
         "event": event,
         "teams": teams,
         "people": people,
-        "tasks_total": tasks_total or 0,
+        "tasks_total": _tasks_total(event),
         "frozen": until is not None,
         "frozen_at": format_local(until, event.timezone) if until else None,
         "freeze_pending": (
@@ -128,13 +131,12 @@ def _standings_body(event: Event, until: datetime | None) -> str:
     """The ranked part of standings.json, as a JSON object: what the projector shows, the
     teams of a team event or the participants of an individual one (a team race's 5,000
     individual rows would cost every poll ranking and a few hundred kB for nothing)."""
-    tasks_total = db.session.scalar(select(func.count(Task.id)).where(Task.event_id == event.id))
     team_mode = event.mode == "team"
     teams = team_standings(event, until) if team_mode else []
     people = [] if team_mode else participant_standings(event, until)
     return current_app.json.dumps(
         {
-            "tasks_total": tasks_total or 0,
+            "tasks_total": _tasks_total(event),
             "teams": [_standing_json(s) for s in teams],
             "people": [_standing_json(s) for s in people],
         }
