@@ -30,7 +30,6 @@ def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> l
     rnd = random.Random(5)
     out: list[tuple] = []
     teams = seeded.teams
-    started: list[tuple[int, str, int]] = []
     for i in range(n):
         team = teams[i % len(teams)]
         pid = team.members[i % len(team.members)]
@@ -64,7 +63,6 @@ def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> l
             task = team.running[(i // len(teams)) % len(team.running)]
             body = {"answer": seeded.answers[task], "key": f"profile-{i:06d}", "csrf_token": token}
             out.append(("POST", f"/t/{task}/answer", body, json_headers))
-            started.append((task, token, pid))
     return out
 
 
