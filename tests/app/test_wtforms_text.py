@@ -31,4 +31,9 @@ def test_every_request_gets_the_shared_translations_flask_wtf_looks_for(app) -> 
         app.preprocess_request()
         assert request.wtforms_translations is wtforms_text.TRANSLATIONS
         assert translations.gettext("Not a valid float value.") != "Not a valid float value."
-        assert wtforms_text.TRANSLATIONS.ngettext("x", "xs", 2) == "xs"
+        one, many = (
+            "Field cannot be longer than %(max)d character.",
+            "Field cannot be longer than %(max)d characters.",
+        )
+        plural = wtforms_text.TRANSLATIONS.ngettext(one, many, 2) % {"max": 2}
+        assert plural == "Isian tidak boleh lebih dari 2 karakter."
