@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -39,3 +40,12 @@ def refuse(message: str, status: int, **extra: Any) -> ResponseReturnValue:
     if wants_json():
         return jsonify(error=status, message=message, **extra), status
     return render_template("play/refused.html", message=message, status=status), status
+
+
+def url_filler(endpoint: str, arg: str, placeholder: str | int) -> Callable[[str | int], str]:
+    """The URL of ``endpoint`` for any value of ``arg``: ``url_for`` once (tens of µs), then a
+    string replace per row of a list. ``placeholder`` must pass the route's converter and
+    appear nowhere else in the URL."""
+    mark = str(placeholder)
+    pattern = url_for(endpoint, **{arg: placeholder})
+    return lambda value: pattern.replace(mark, str(value))

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptStatus, Participant, Submission, Task
+from quizengine.play.common import url_filler
 from quizengine.services.attempts import owner_of
 from quizengine.services.checkins import Refused
 
@@ -163,11 +163,10 @@ def task_rows(
     if not tasks:
         return []
     labels = _labels()
-    pattern = url_for("play.task", task_id=_ANY_ID)
+    href_of = url_filler("play.task", "task_id", _ANY_ID)
     out: list[TaskRow] = []
     for task in tasks:
         state, tone = _state(labels, task, attempts.get(task.id), now)
         title = task.title or labels[CREATIVE if task.kind == CREATIVE else "question"]
-        href = pattern.replace(str(_ANY_ID), str(task.id))
-        out.append(TaskRow(task.id, title, state, tone, href))
+        out.append(TaskRow(task.id, title, state, tone, href_of(task.id)))
     return out

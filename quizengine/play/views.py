@@ -20,7 +20,13 @@ from quizengine.extensions import db
 from quizengine.models import Checkpoint, Mode, Participant, Team
 from quizengine.play import task_views  # noqa: F401  (registers the task routes)
 from quizengine.play.blueprint import bp
-from quizengine.play.common import participant_or_abort, refuse, safe_next, wants_json
+from quizengine.play.common import (
+    participant_or_abort,
+    refuse,
+    safe_next,
+    url_filler,
+    wants_json,
+)
 from quizengine.play.forms import CheckInForm, ConfirmForm, JoinForm, first_error
 from quizengine.play.tasklist import TaskRow, attempts_of, task_rows, tasks_of
 from quizengine.services import leaderboard
@@ -141,9 +147,8 @@ def _visited_links(event_id: int, visited: set[int]) -> list[CheckpointLink]:
         .where(Checkpoint.event_id == event_id, Checkpoint.id.in_(visited))
         .order_by(Checkpoint.position, Checkpoint.id)
     )
-    marker = "CODEMARK"
-    pattern = url_for("play.checkpoint", code=marker)
-    return [CheckpointLink(name, pattern.replace(marker, code)) for code, name in rows]
+    href_of = url_filler("play.checkpoint", "code", "CODEMARK")
+    return [CheckpointLink(name, href_of(code)) for code, name in rows]
 
 
 @bp.get("/home")

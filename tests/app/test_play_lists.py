@@ -230,3 +230,9 @@ def test_home_time_left_ticks_from_the_server_s_remaining_time(w: Any, client: A
     with time_machine.travel(w.event.ends_at + timedelta(minutes=1), tick=False):
         closed = client.get("/home").get_data(as_text=True)
     assert 'id="countdown"' not in closed and "play/countdown.js" not in closed
+
+
+def test_home_links_each_visited_checkpoint_to_its_page(w: Any, client: Any) -> None:
+    with time_machine.travel(T0, tick=False):
+        page = client.get("/home").get_data(as_text=True)
+    assert f'<a class="task-link" href="/c/{w.cp.code}">{w.cp.name}</a>' in page
