@@ -11,8 +11,7 @@ the reports all read it, so they cannot disagree.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ from quizengine.models import (
     Team,
 )
 from quizengine.services import score_version
+from quizengine.services.newest import NewestCache
 
 T = TypeVar("T")
 
@@ -302,14 +302,12 @@ def _compute_tallies(
     return teams, people
 
 
-# Per process, bounded: one slot per (event id, created_at, until, what), holding the score
-# version it was computed at and the value (the tallies, or what memo() built). A slot keeps
-# only its newest version: under a stream of answers old versions are never read again, and
-# a board's body for 5,000 participants is a few hundred kB.
+# Per process: one slot per (event id, created_at, until, what) holding only the value built
+# under the newest score version (the tallies, or what memo() built): under a stream of
+# answers old versions are never read again, and a board's body for 5,000 participants is a
+# few hundred kB.
 Version = tuple[str, int]
-_CACHE: OrderedDict[tuple[object, ...], tuple[Version, Any]] = OrderedDict()
-_CACHE_SIZE = 256
-_CACHE_LOCK = threading.Lock()
+_CACHE = NewestCache(slots=256)
 _TALLIES = "tallies"
 _TEAM_TALLIES = "team tallies"
 
@@ -321,31 +319,19 @@ def _slot(event: Event, until: datetime | None, name: str) -> tuple[object, ...]
 
 
 def _version(event: Event) -> Version:
-    """The event's current score version, one query. No version row yet means no
-    points-changing ORM write yet (e.g. an event bulk-loaded with SQL): that state is
-    cacheable too, as version 0."""
-    return score_version.current(db.session, event.id) or ("", 0)
+    """The event's current score version, one query (see ``score_version.of``)."""
+    return score_version.of(db.session, event.id)
 
 
 def _cached(slot: tuple[object, ...], version: Version) -> Any:
-    with _CACHE_LOCK:
-        hit = _CACHE.get(slot)
-        if hit is None or hit[0] != version:
-            return None
-        _CACHE.move_to_end(slot)
-        return hit[1]
+    return _CACHE.get(slot, version)
 
 
 def _store(slot: tuple[object, ...], version: Version, value: Any) -> None:
     """Keep ``value`` unless this session's open transaction has changed points (then what
     it read is not what other sessions see under the same version)."""
-    if score_version.pending(db.session):
-        return
-    with _CACHE_LOCK:
-        _CACHE[slot] = (version, value)
-        _CACHE.move_to_end(slot)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    if not score_version.pending(db.session):
+        _CACHE.put(slot, version, value)
 
 
 def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:

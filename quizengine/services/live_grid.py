@@ -51,8 +51,7 @@ serialising 25,000 cells.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -65,6 +64,7 @@ from quizengine.extensions import db
 from quizengine.models import Attempt, CheckIn, Checkpoint, Event, Participant, Task, Team
 from quizengine.services import score_version
 from quizengine.services.leaderboard import scored_items
+from quizengine.services.newest import NewestCache
 
 T = TypeVar("T")
 WROTE = "quizengine.live_grid.wrote"
@@ -98,33 +98,25 @@ class Scores:
 
 
 class _Newest:
-    """Per process: the newest value built for each event, with the key it was built under."""
+    """Per process: the newest value built for each event, with the key it was built under;
+    nothing is read or kept while the session's own transaction has written."""
 
     def __init__(self, events: int = 32) -> None:
-        self._items: OrderedDict[int, tuple[Hashable, Any]] = OrderedDict()
-        self._events = events
-        self._lock = threading.Lock()
+        self._cache = NewestCache(slots=events)
 
     def get(self, event_id: int, key: Hashable, build: Callable[[], T]) -> T:
         if not _cacheable():
             return build()
-        with self._lock:
-            hit = self._items.get(event_id)
-            if hit is not None and hit[0] == key:
-                self._items.move_to_end(event_id)
-                return hit[1]  # type: ignore[no-any-return]
+        hit = self._cache.get(event_id, key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
         value = build()
         if _cacheable():
-            with self._lock:
-                self._items[event_id] = (key, value)
-                self._items.move_to_end(event_id)
-                while len(self._items) > self._events:
-                    self._items.popitem(last=False)
+            self._cache.put(event_id, key, value)
         return value
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._cache.clear()
 
 
 _SCORES = _Newest()
@@ -151,8 +143,7 @@ def _cacheable() -> bool:
 def version_key(event: Event) -> tuple[object, ...]:
     """The event's score version; no row yet (bulk-loaded data) is version 0. ``created_at``
     tells a new event from a deleted one whose id the database reused."""
-    version = score_version.current(db.session, event.id) or ("", 0)
-    return (event.id, event.created_at, event.mode, *version)
+    return (event.id, event.created_at, event.mode, *score_version.of(db.session, event.id))
 
 
 def checkin_mark(event: Event) -> tuple[int, int, int]:

@@ -44,6 +44,12 @@ def bump(session: Session, event_id: int) -> None:
     session.execute(_UPSERT, {"event_id": event_id, "epoch": secrets.token_hex(16)})
 
 
+def of(session: Session, event_id: int) -> tuple[str, int]:
+    """The version to key caches on: no row yet (no points-changing ORM write yet, e.g. an
+    event bulk-loaded with SQL) is a state of its own, version 0."""
+    return current(session, event_id) or ("", 0)
+
+
 def current(session: Session, event_id: int) -> tuple[str, int] | None:
     row = session.execute(
         select(ScoreVersion.epoch, ScoreVersion.version).where(ScoreVersion.event_id == event_id)

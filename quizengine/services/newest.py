@@ -1,0 +1,42 @@
+"""A per-process cache that keeps, for each slot, only the newest value and the key it was
+built under (a score version, a check-in mark...): a read hits only when the key still
+matches, a store replaces the slot's older value. Bounded in slots (least recently used go
+first), so a stream of new keys never piles up old values. Thread-safe; values are shared
+between requests and must be treated as read-only."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+
+class NewestCache:
+    def __init__(self, slots: int) -> None:
+        self._items: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
+        self._slots = slots
+        self._lock = threading.Lock()
+
+    def get(self, slot: Hashable, key: Hashable) -> Any:
+        """The slot's value if it was built under ``key``, else None."""
+        with self._lock:
+            hit = self._items.get(slot)
+            if hit is None or hit[0] != key:
+                return None
+            self._items.move_to_end(slot)
+            return hit[1]
+
+    def put(self, slot: Hashable, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[slot] = (key, value)
+            self._items.move_to_end(slot)
+            while len(self._items) > self._slots:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
