@@ -1,11 +1,12 @@
 """Profile one endpoint in-process on the seeded benchmark event: CPU per request and, with
 ``--tree``, pyinstrument's call tree, to find what a load run's slow rows spend their time on.
 
-    python -m bench.profile page home board board_fresh checkin start answer [--db URL]
+    python -m bench.profile page home board board_fresh board_answer checkin start answer [--db URL]
                             [--n 300] [--tree]
 
-``board_fresh`` bumps the score version before each poll (as an answer does): the
-leaderboard's uncached path; the bump's CPU counts, it is small.
+``board_fresh`` makes a full score change before each poll (the board summed anew),
+``board_answer`` changes one answered attempt's points as an answer does (the board advanced
+from the one before); the change's CPU counts, it is small.
 
 Seeds the database first unless ``--reuse`` (a database seeded by an earlier run); requests go
 through Flask's test client with the same pre-built session cookies the load run sends.
@@ -45,7 +46,7 @@ def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> l
             out.append(("GET", f"/c/{code}", None, {"Cookie": cookie}))
         elif mode == "home":
             out.append(("GET", "/home", None, {"Cookie": cookie}))
-        elif mode in ("board", "board_fresh"):
+        elif mode in ("board", "board_fresh", "board_answer"):
             out.append(("GET", f"/board/{seeded.slug}/standings.json", None, {"Cookie": cookie}))
         elif mode == "checkin":
             body = {
@@ -74,15 +75,26 @@ def _open(client, method: str, path: str, data: dict | None, headers: dict):  # 
     return client.open(path, method=method, data=data, headers=rest)
 
 
-def _bump(app: Any, event_id: int) -> None:
-    """As if somebody had just answered: a new score version, so the board is summed again
-    (mode ``board_fresh``: the leaderboard poll's uncached path). Its own connection and
-    transaction, outside the measured request; its statements are counted, one per request."""
+def _bump(app: Any, event_id: int, attempt_id: int | None = None) -> None:
+    """A new score version before a poll, in its own connection and transaction outside the
+    measured request (its statements are counted, one or two per request). Without
+    ``attempt_id`` a full change (``board_fresh``: the board summed anew); with it, as an
+    answer does: that attempt's points changed and stamped (``board_answer``: the board
+    advanced from the previous one)."""
+    from sqlalchemy import update
+
     from quizengine.extensions import db
+    from quizengine.models import Attempt
     from quizengine.services import score_version
 
     with app.app_context(), db.engine.begin() as conn:
-        score_version.bump(conn, event_id)  # type: ignore[arg-type]
+        version = score_version.bump(conn, event_id, full=attempt_id is None)  # type: ignore[arg-type]
+        if attempt_id is not None:
+            conn.execute(
+                update(Attempt)
+                .where(Attempt.id == attempt_id)
+                .values(points=Attempt.points + 1, scored_version=version)
+            )
 
 
 class _StatementCounter:
@@ -137,6 +149,8 @@ def main() -> None:
         for method, path, data, headers in reqs[5:]:
             if mode == "board_fresh":
                 _bump(app, seeded.event_id)
+            elif mode == "board_answer":
+                _bump(app, seeded.event_id, 1 + random.randrange(seeded.max_attempt_id))
             resp = _open(client, method, path, data, headers)
             statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0

@@ -35,6 +35,7 @@ from quizengine.models import (
     Task,
     Team,
 )
+from quizengine.services import score_version
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-race"
@@ -476,6 +477,8 @@ def reset_run_state(raw_url: str, seeded: Seeded, engine: Engine | None = None) 
             .where(Event.id == seeded.event_id)
             .values(ends_at=now + timedelta(hours=10))
         )
+        # Points changed behind the ORM's back: a full change, no cached board survives it.
+        score_version.bump(conn, seeded.event_id)  # type: ignore[arg-type]
     _fix_sequences(engine)
     if own:
         engine.dispose()

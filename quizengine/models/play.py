@@ -6,7 +6,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from checkpoints.timeutil import utc_now
@@ -95,6 +103,8 @@ class Attempt(db.Model):
         Index("ix_attempt_event_team", "event_id", "team_id"),
         # Pages look up the owner's attempts (team or participant) on every request.
         Index("ix_attempt_event_owner", "event_id", "owner"),
+        # The leaderboard finds the attempts a score version changed (services/score_version).
+        Index("ix_attempt_event_scored", "event_id", "scored_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,10 +122,12 @@ class Attempt(db.Model):
     answer_key: Mapped[str | None] = mapped_column(String(64))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL")
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     correct: Mapped[bool | None]
     points: Mapped[int] = mapped_column(default=0)
+    # The score version that last changed this attempt's points (None: never counted yet).
+    scored_version: Mapped[int | None] = mapped_column(BigInteger)
 
     task: Mapped[Task] = relationship()
     team: Mapped[Team | None] = relationship()

@@ -2,7 +2,10 @@
 
 It is not a score (the leaderboard is always a sum over attempts, reviews and adjustments);
 it only tells every worker and host whether a cached sum is still the sum. ``epoch`` is random
-per row, so a reused event id never matches an old cache entry.
+per row, so a reused event id never matches an old cache entry. ``full_version`` is the last
+version whose change was more than answered questions (reviews, adjustments, team moves,
+task edits...): from a sum cached at a version at or after it, only the teams and participants
+of the attempts stamped with a later ``attempt.scored_version`` need summing again.
 """
 
 from __future__ import annotations
@@ -21,3 +24,4 @@ class ScoreVersion(db.Model):
     )
     epoch: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(BigInteger, default=1)
+    full_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

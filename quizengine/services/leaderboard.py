@@ -225,13 +225,7 @@ def _creative_and_adjustment_items(
         )
 
 
-def _question_tallies(
-    event: Event, until: datetime | None, scope: Scope = None, *, teams_only: bool = False
-) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
-    """Question points summed by the database, per team and per answering participant (only
-    per team with ``teams_only``: one GROUP BY team, less than half the work)."""
-    scorer = func.coalesce(Attempt.answered_by_id, Attempt.participant_id)
-    reached = func.max(case((Attempt.points != 0, Attempt.answered_at)))
+def _question_where(event: Event, until: datetime | None) -> list[Any]:
     where = [
         Attempt.event_id == event.id,
         Task.kind != "creative",
@@ -239,46 +233,83 @@ def _question_tallies(
     ]
     if until is not None:
         where.append(Attempt.answered_at <= until)
-    teams: dict[int, _Tally] = defaultdict(_Tally)
-    people: dict[int, _Tally] = defaultdict(_Tally)
-    if scope is None and not teams_only:
-        # The whole event: one pass over its attempts, grouped by (team, scorer); both
-        # boards are sums of those groups (a participant who changed teams has two).
-        pairs = (
-            select(
-                Attempt.team_id, scorer, func.sum(Attempt.points), func.count(Attempt.id), reached
-            )
-            .join(Task, Task.id == Attempt.task_id)
-            .where(*where)
-            .group_by(Attempt.team_id, scorer)
-        )
-        for team_id, pid, points, done, at in db.session.execute(pairs):
-            for out, ident in ((teams, team_id), (people, pid)):
-                if ident is not None:  # a tally of its own in each board (they are added to)
-                    part = _Tally(int(points or 0), _aware(at), int(done))
-                    out[ident] = _merged(out.get(ident), part)
-        return teams, people
-    for out, key in ((teams, Attempt.team_id), (people, scorer)):
-        if scope is not None and (out is teams) != (scope[0] == "team"):
-            continue
-        if teams_only and out is people:
-            continue
+    return where
+
+
+_SCORER = func.coalesce(Attempt.answered_by_id, Attempt.participant_id)
+_REACHED = func.max(case((Attempt.points != 0, Attempt.answered_at)))
+
+
+def _question_tallies(
+    event: Event, until: datetime | None, *, teams_only: bool = False
+) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    """Question points of the whole event summed by the database, per team and per answering
+    participant: one pass grouped by (team, scorer), both boards are sums of those groups (a
+    participant who changed teams has two); with ``teams_only`` one GROUP BY team, less than
+    half the work."""
+    where = _question_where(event, until)
+    teams: dict[int, _Tally] = {}
+    people: dict[int, _Tally] = {}
+    if teams_only:
         query = (
-            select(key, func.sum(Attempt.points), func.count(Attempt.id), reached)
+            select(Attempt.team_id, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
             .join(Task, Task.id == Attempt.task_id)
             .where(*where)
-            .group_by(key)
+            .group_by(Attempt.team_id)
         )
-        rows = db.session.execute(_scoped(query, scope, Attempt.team_id, scorer))
-        for ident, points, done, at in rows:
-            if ident is not None:
-                out[ident] = _Tally(int(points or 0), _aware(at), int(done))
+        for team_id, points, done, at in db.session.execute(query):
+            if team_id is not None:
+                teams[team_id] = _Tally(int(points or 0), _aware(at), int(done))
+        return teams, people
+    pairs = (
+        select(Attempt.team_id, _SCORER, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
+        .join(Task, Task.id == Attempt.task_id)
+        .where(*where)
+        .group_by(Attempt.team_id, _SCORER)
+    )
+    for team_id, pid, points, done, at in db.session.execute(pairs):
+        for out, ident in ((teams, team_id), (people, pid)):
+            if ident is not None:  # a tally of its own in each board (they are added to)
+                part = _Tally(int(points or 0), _aware(at), int(done))
+                out[ident] = _merged(out.get(ident), part)
     return teams, people
 
 
-def _merged(a: _Tally | None, b: _Tally) -> _Tally:
-    if a is None:
-        return b
+def _question_tallies_of(
+    event: Event, until: datetime | None, teams: set[int], people: set[int]
+) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    """Question points of only these teams and participants, by indexed lookups: a team's
+    attempts by attempt(event_id, team_id); a participant's by who started or answered them
+    (the groups of other scorers those rows bring along are partial and dropped)."""
+    where = _question_where(event, until)
+    out_teams: dict[int, _Tally] = {}
+    out_people: dict[int, _Tally] = {}
+    for wanted, out, key, match in (
+        (teams, out_teams, Attempt.team_id, Attempt.team_id.in_(teams)),
+        (
+            people,
+            out_people,
+            _SCORER,
+            or_(Attempt.participant_id.in_(people), Attempt.answered_by_id.in_(people)),
+        ),
+    ):
+        if not wanted:
+            continue
+        query = (
+            select(key, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
+            .join(Task, Task.id == Attempt.task_id)
+            .where(*where, match)
+            .group_by(key)
+        )
+        for ident, points, done, at in db.session.execute(query):
+            if ident in wanted:
+                out[ident] = _Tally(int(points or 0), _aware(at), int(done))
+    return out_teams, out_people
+
+
+def _merged(a: _Tally | None, b: _Tally | None) -> _Tally:
+    if a is None or b is None:
+        return a or b or _Tally()
     reached = max((t for t in (a.reached_at, b.reached_at) if t is not None), default=None)
     return _Tally(a.points + b.points, reached, a.tasks_done + b.tasks_done)
 
@@ -290,22 +321,93 @@ def _aware(at: datetime | None) -> datetime | None:
     return at.replace(tzinfo=UTC)
 
 
-def _compute_tallies(
-    event: Event, until: datetime | None, *, teams_only: bool = False
-) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
-    teams, people = _question_tallies(event, until, teams_only=teams_only)
+@dataclass(frozen=True)
+class _Board:
+    """An event's tallies (up to ``until``), per team and per participant (none when
+    ``teams_only``), kept as two parts: question points, which a narrow score version lets us
+    sum again for a few teams and participants, and the rest (judged creative points,
+    adjustments), which only a full version changes. Shared between requests: read-only."""
+
+    teams_only: bool
+    q_teams: dict[int, _Tally]
+    q_people: dict[int, _Tally]
+    o_teams: dict[int, _Tally]
+    o_people: dict[int, _Tally]
+    teams: dict[int, _Tally]
+    people: dict[int, _Tally]
+
+
+def _combined(q: dict[int, _Tally], o: dict[int, _Tally]) -> dict[int, _Tally]:
+    out = dict(q)
+    for ident, part in o.items():
+        out[ident] = _merged(out.get(ident), part)
+    return out
+
+
+def _compute_board(event: Event, until: datetime | None, *, teams_only: bool) -> _Board:
+    q_teams, q_people = _question_tallies(event, until, teams_only=teams_only)
+    o_teams: dict[int, _Tally] = defaultdict(_Tally)
+    o_people: dict[int, _Tally] = defaultdict(_Tally)
     for item in scored_items(event, until, questions=False):
         if item.participant_id is not None and not teams_only:
-            people[item.participant_id].add(item)
+            o_people[item.participant_id].add(item)
         if item.team_id is not None:
-            teams[item.team_id].add(item)
-    return teams, people
+            o_teams[item.team_id].add(item)
+    o_teams, o_people = dict(o_teams), dict(o_people)
+    return _Board(
+        teams_only,
+        q_teams,
+        q_people,
+        o_teams,
+        o_people,
+        _combined(q_teams, o_teams),
+        _combined(q_people, o_people),
+    )
+
+
+# Past this many teams and participants to sum again, one pass over the event is cheaper.
+MAX_TOUCHED = 400
+
+
+def _advanced(
+    event: Event, until: datetime | None, base: _Board, since: int, *, teams_only: bool
+) -> _Board | None:
+    """``base`` (cached at version ``since``, no full change after it) brought up to date:
+    the question points of the teams, starters and answerers of the attempts stamped with a
+    later version summed again, the rest kept. None when too many changed."""
+    rows = db.session.execute(
+        select(Attempt.team_id, Attempt.participant_id, Attempt.answered_by_id)
+        .where(Attempt.event_id == event.id, Attempt.scored_version > since)
+        .distinct()
+    ).all()
+    teams = {team_id for team_id, _, _ in rows if team_id is not None}
+    # Who started an attempt scored it while it named no answerer: both are summed again.
+    people = set() if teams_only else {p for row in rows for p in row[1:] if p is not None}
+    if len(teams) + len(people) > MAX_TOUCHED:
+        return None
+    fresh_teams, fresh_people = _question_tallies_of(event, until, teams, people)
+    q_teams, q_people = dict(base.q_teams), {} if teams_only else dict(base.q_people)
+    teams_out, people_out = dict(base.teams), {} if teams_only else dict(base.people)
+    for wanted, fresh, q, out, o in (
+        (teams, fresh_teams, q_teams, teams_out, base.o_teams),
+        (people, fresh_people, q_people, people_out, base.o_people),
+    ):
+        for ident in wanted:
+            q.pop(ident, None)
+            out.pop(ident, None)
+            if ident in fresh:
+                q[ident] = fresh[ident]
+            part = _merged(q.get(ident), o.get(ident)) if (ident in q or ident in o) else None
+            if part is not None:
+                out[ident] = part
+    o_people = {} if teams_only else base.o_people
+    return _Board(teams_only, q_teams, q_people, base.o_teams, o_people, teams_out, people_out)
 
 
 # Per process: one slot per (event id, created_at, until, what) holding only the value built
-# under the newest score version (the tallies, or what memo() built): under a stream of
+# under the newest score version (a board's tallies, or what memo() built): under a stream of
 # answers old versions are never read again, and a board's body for 5,000 participants is a
-# few hundred kB.
+# few hundred kB. A board's tallies are also the base the next version's are advanced from.
 Version = tuple[str, int]
 _CACHE = NewestCache(slots=256)
 _TALLIES = "tallies"
@@ -318,9 +420,13 @@ def _slot(event: Event, until: datetime | None, name: str) -> tuple[object, ...]
     return (event.id, event.created_at, until, name)
 
 
+def _state(event: Event) -> score_version.State:
+    """The event's current score version, one query (see ``score_version.state``)."""
+    return score_version.state(db.session, event.id)
+
+
 def _version(event: Event) -> Version:
-    """The event's current score version, one query (see ``score_version.of``)."""
-    return score_version.of(db.session, event.id)
+    return _state(event).key
 
 
 def _cached(slot: tuple[object, ...], version: Version) -> Any:
@@ -334,47 +440,74 @@ def _store(slot: tuple[object, ...], version: Version, value: Any) -> None:
         _CACHE.put(slot, version, value)
 
 
-def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
-    """Per team and per participant tallies, from the cache while the score version holds."""
-    slot, version = _slot(event, until, _TALLIES), _version(event)
-    hit = _cached(slot, version)
+def _base(slots: list[tuple[object, ...]], now: score_version.State) -> tuple[_Board, int] | None:
+    """The newest cached board of these slots that ``now`` can be advanced from: same epoch,
+    an earlier version, no full change since."""
+    for slot in slots:
+        latest = _CACHE.latest(slot)
+        if latest is None:
+            continue
+        (epoch, version), board = latest
+        if epoch == now.epoch and now.full_version <= version < now.version:
+            return board, version
+    return None
+
+
+def _board(
+    event: Event, until: datetime | None, *, teams_only: bool, now: score_version.State
+) -> _Board:
+    """The event's tallies at version ``now``: from the cache while it holds, else advanced
+    from an earlier cached board after a narrow change, else summed in full. A teams-only
+    board is also served by the event's full board when that is current."""
+    full_slot = _slot(event, until, _TALLIES)
+    hit = _cached(full_slot, now.key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    result = _compute_tallies(event, until)
-    _store(slot, version, result)
-    return result
+    slots = [full_slot]
+    if teams_only:
+        slots.insert(0, _slot(event, until, _TEAM_TALLIES))
+        hit = _cached(slots[0], now.key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+    board = None
+    base = _base(slots, now)
+    if base is not None:
+        board = _advanced(event, until, base[0], base[1], teams_only=teams_only)
+    if board is None:
+        board = _compute_board(event, until, teams_only=teams_only)
+    _store(slots[0], now.key, board)
+    return board
+
+
+def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    """Per team and per participant tallies (see ``_board``)."""
+    board = _board(event, until, teams_only=False, now=_state(event))
+    return board.teams, board.people
 
 
 def _team_tallies(event: Event, until: datetime | None) -> dict[int, _Tally]:
-    """Per team tallies: the event's cached tallies when current, else a teams-only pass
-    (a team race's projector polls need no participant sums), kept in a slot of its own."""
-    version = _version(event)
-    hit = _cached(_slot(event, until, _TALLIES), version)
-    if hit is not None:
-        return hit[0]  # type: ignore[no-any-return]
-    slot = _slot(event, until, _TEAM_TALLIES)
-    teams = _cached(slot, version)
-    if teams is None:
-        teams, _ = _compute_tallies(event, until, teams_only=True)
-        _store(slot, version, teams)
-    return teams  # type: ignore[no-any-return]
+    """Per team tallies: a team race's projector polls need no participant sums."""
+    return _board(event, until, teams_only=True, now=_state(event)).teams
 
 
 def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> _Tally:
-    """One team's or participant's tally: from the event's cached tallies when they are
-    current, else from queries narrowed to that team or participant (a home page must not
-    sum the whole event after every answer somebody else gives)."""
+    """One team's or participant's tally: from the event's cached board when current or
+    cheaply advanced, else from queries narrowed to that team or participant (a home page must
+    never sum the whole event)."""
     kind, ident = scope
-    version = _version(event)
-    hit = _cached(_slot(event, until, _TALLIES), version)
-    if hit is not None:
-        found = (hit[0] if kind == "team" else hit[1]).get(ident)
-        return found or _Tally()
+    now = _state(event)
+    slots = [_slot(event, until, _TALLIES)]
     if kind == "team":
-        teams = _cached(_slot(event, until, _TEAM_TALLIES), version)
-        if teams is not None:
-            return teams.get(ident) or _Tally()  # type: ignore[no-any-return]
-    teams, people = _question_tallies(event, until, scope)
+        slots.insert(0, _slot(event, until, _TEAM_TALLIES))
+    for slot in slots:
+        hit = _cached(slot, now.key)
+        if hit is None and _base([slot], now) is not None:
+            hit = _board(event, until, teams_only=slot[-1] == _TEAM_TALLIES, now=now)
+        if hit is not None:
+            return (hit.teams if kind == "team" else hit.people).get(ident) or _Tally()
+    teams, people = _question_tallies_of(
+        event, until, {ident} if kind == "team" else set(), {ident} if kind != "team" else set()
+    )
     base = (teams if kind == "team" else people).get(ident)
     tally = _Tally(base.points, base.reached_at, base.tasks_done) if base else _Tally()
     items: list[ScoredItem] = []
@@ -422,19 +555,37 @@ def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]
     return value
 
 
+def _names(event: Event, name: str, now: score_version.State, query: Any) -> list[Any]:
+    """The rows of names a board ranks, kept while no full change happened: every change of
+    a team or participant (a name, a move, a new one) is a full change."""
+    slot, key = _slot(event, None, name), (now.epoch, now.full_version)
+    rows = _cached(slot, key)
+    if rows is None:
+        rows = db.session.execute(query).all()
+        _store(slot, key, rows)
+    return rows  # type: ignore[no-any-return]
+
+
 def _team_standings(event: Event, until: datetime | None) -> tuple[Standing, ...]:
-    teams = _team_tallies(event, until)
-    rows = db.session.execute(select(Team.id, Team.name).where(Team.event_id == event.id)).all()
+    now = _state(event)
+    teams = _board(event, until, teams_only=True, now=now).teams
+    rows = _names(
+        event, "team names", now, select(Team.id, Team.name).where(Team.event_id == event.id)
+    )
     return tuple(_rank([(tid, name, name, teams.get(tid, _Tally())) for tid, name in rows]))
 
 
 def _participant_standings(event: Event, until: datetime | None) -> tuple[Standing, ...]:
-    _, people = _tallies(event, until)
-    rows = db.session.execute(
+    now = _state(event)
+    people = _board(event, until, teams_only=False, now=now).people
+    rows = _names(
+        event,
+        "participant names",
+        now,
         select(Participant.id, Participant.name, Team.name)
         .outerjoin(Team, Team.id == Participant.team_id)
-        .where(Participant.event_id == event.id)
-    ).all()
+        .where(Participant.event_id == event.id),
+    )
     ranked = _rank(
         [(pid, name, tname or "", people.get(pid, _Tally())) for pid, name, tname in rows]
     )

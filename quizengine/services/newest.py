@@ -27,6 +27,11 @@ class NewestCache:
             self._items.move_to_end(slot)
             return hit[1]
 
+    def latest(self, slot: Hashable) -> tuple[Hashable, Any] | None:
+        """The slot's (key, value) whatever the key, else None: a base to bring up to date."""
+        with self._lock:
+            return self._items.get(slot)
+
     def put(self, slot: Hashable, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[slot] = (key, value)

@@ -4,12 +4,18 @@ A SQLAlchemy ``before_flush`` hook sees every ORM write (answers, reviews, adjus
 re-scoring, disqualification, team moves, task points), so no service can forget it; the
 leaderboard cache keys on (event, epoch, version) and is therefore never stale after a commit,
 in any worker or host. Writes that bypass the ORM (bulk SQL) must call ``bump`` themselves.
+
+A version whose only changes are answered questions is *narrow*: the hook stamps each changed
+attempt with it (``attempt.scored_version``), so a sum cached at an earlier version is brought
+up to date by summing again only the teams and participants of the stamped attempts. Every
+other change (reviews, adjustments, deletions, an attempt moved to another team or person, task
+points, names) is *full* and moves ``full_version``: a sum cached before it is summed anew.
 """
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
@@ -34,27 +40,64 @@ ATTEMPT_SCORING = ("points", "answered_at", "status", "team_id", "answered_by_id
 
 PENDING = "quizengine.score_version.pending"
 
+# Attempt columns that say whose points an attempt's are (its team, its scorer): changing
+# them moves points away from someone the stamped row no longer names, so the change is full.
+ATTEMPT_OWNERS = (
+    "team_id",
+    "participant_id",
+    "answered_by_id",
+    "team",
+    "participant",
+    "answered_by",
+)
+
 _UPSERT = text(
-    "INSERT INTO score_version (event_id, epoch, version) VALUES (:event_id, :epoch, 1) "
-    "ON CONFLICT (event_id) DO UPDATE SET version = score_version.version + 1"
+    "INSERT INTO score_version (event_id, epoch, version, full_version) "
+    "VALUES (:event_id, :epoch, 1, 1) "
+    "ON CONFLICT (event_id) DO UPDATE SET version = score_version.version + 1, "
+    "full_version = CASE WHEN :full THEN score_version.version + 1 "
+    "ELSE score_version.full_version END "
+    "RETURNING version"
 )
 
 
-def bump(session: Session, event_id: int) -> None:
-    session.execute(_UPSERT, {"event_id": event_id, "epoch": secrets.token_hex(16)})
+def bump(session: Session, event_id: int, *, full: bool = True) -> int:
+    """Move the event's version on (in the caller's transaction; the row lock orders the
+    writers of one event, so versions commit in order) and return the new version. ``full``
+    unless the caller stamps every attempt it changed with the returned version."""
+    params = {"event_id": event_id, "epoch": secrets.token_hex(16), "full": full}
+    return int(session.execute(_UPSERT, params).scalar_one())
+
+
+class State(NamedTuple):
+    epoch: str
+    version: int
+    full_version: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.epoch, self.version)
+
+
+def state(session: Session, event_id: int) -> State:
+    """The event's version, one query: no row yet (no points-changing ORM write yet, e.g. an
+    event bulk-loaded with SQL) is a state of its own, version 0."""
+    row = session.execute(
+        select(ScoreVersion.epoch, ScoreVersion.version, ScoreVersion.full_version).where(
+            ScoreVersion.event_id == event_id
+        )
+    ).first()
+    return State(row[0], row[1], row[2]) if row else State("", 0, 0)
 
 
 def of(session: Session, event_id: int) -> tuple[str, int]:
-    """The version to key caches on: no row yet (no points-changing ORM write yet, e.g. an
-    event bulk-loaded with SQL) is a state of its own, version 0."""
-    return current(session, event_id) or ("", 0)
+    """The version to key caches on (see ``state``)."""
+    return state(session, event_id).key
 
 
 def current(session: Session, event_id: int) -> tuple[str, int] | None:
-    row = session.execute(
-        select(ScoreVersion.epoch, ScoreVersion.version).where(ScoreVersion.event_id == event_id)
-    ).first()
-    return (row[0], row[1]) if row else None
+    found = state(session, event_id)
+    return found.key if found.version else None
 
 
 def _event_id(session: Session, obj: Any) -> int | None:
@@ -64,6 +107,8 @@ def _event_id(session: Session, obj: Any) -> int | None:
         if obj.submission is not None:
             return obj.submission.event_id
         return session.scalar(select(Submission.event_id).where(Submission.id == obj.submission_id))
+    if obj.event_id is None and obj.__dict__.get("event") is not None:
+        return obj.__dict__["event"].id  # added by relationship (Team(event=...)): not set yet
     return obj.event_id
 
 
@@ -82,18 +127,42 @@ def _counts(session: Session, obj: Any) -> bool:
     return True
 
 
+def _narrow(session: Session, obj: Any) -> bool:
+    """Can this change be summed again from the stamped row alone (see the module's
+    docstring)? A new attempt, or one whose owners did not change. Naming the answerer of an
+    attempt that named none is narrow too: the leaderboard sums again both the participant
+    who started it (the scorer while none was named) and the answerer, both in the row."""
+    if not isinstance(obj, Attempt) or obj in session.deleted:
+        return False
+    if obj in session.new:
+        return True
+    attrs = obj.__dict__["_sa_instance_state"].attrs
+    moved = {name for name in ATTEMPT_OWNERS if attrs[name].history.has_changes()}
+    if not moved:
+        return True
+    return moved == {"answered_by_id"} and list(attrs["answered_by_id"].history.deleted) == [None]
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
-    changed: set[int] = set()
+    full: dict[int, bool] = {}
+    stamped: dict[int, list[Attempt]] = {}
     with session.no_autoflush:
         for obj in (*session.new, *session.dirty, *session.deleted):
             if isinstance(obj, TRACKED) and _counts(session, obj):
                 event_id = _event_id(session, obj)
-                if event_id is not None:
-                    changed.add(event_id)
-        for event_id in sorted(changed):  # one lock order for every transaction
-            bump(session, event_id)
-    if changed:
+                if event_id is None:
+                    continue
+                if _narrow(session, obj):
+                    full.setdefault(event_id, False)
+                    stamped.setdefault(event_id, []).append(obj)
+                else:
+                    full[event_id] = True
+        for event_id in sorted(full):  # one lock order for every transaction
+            version = bump(session, event_id, full=full[event_id])
+            for attempt in stamped.get(event_id, ()):
+                attempt.scored_version = version
+    if full:
         session.info[PENDING] = True
 
 

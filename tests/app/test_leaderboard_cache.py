@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from quizengine.extensions import db
 from quizengine.models import Adjustment, Attempt, ScoreVersion, Team
@@ -102,8 +102,10 @@ def test_rescoring_an_attempt_and_adjustments_invalidate(ctx):
 def test_a_start_does_not_bump_the_version(ctx):
     w = _world()
     event, _red, _blue, budi, _task = w.event, w.red, w.blue, w.budi, w.task
+    task = make_task(event)  # a new task is a change (the board's task count)
+    db.session.commit()
     version = db.session.get(ScoreVersion, event.id).version
-    attempt(make_task(event), budi, at(event, 5))  # started, not answered
+    attempt(task, budi, at(event, 5))  # started, not answered
     db.session.commit()
     assert db.session.get(ScoreVersion, event.id).version == version
 
@@ -173,8 +175,10 @@ def test_an_event_loaded_with_sql_is_cached_too(ctx):
     team = make_team(event, "Bulk")
     person = make_participant(event, team)
     _bulk_answer(event, team, person, make_task(event), 70)
+    # As an event loaded with SQL alone: no ORM write ever counted.
+    db.session.execute(delete(ScoreVersion).where(ScoreVersion.event_id == event.id))
     db.session.commit()
-    assert db.session.get(ScoreVersion, event.id) is None  # no ORM write counted yet
+    assert db.session.get(ScoreVersion, event.id) is None
     first = leaderboard.team_standings(event)
     with QueryCounter() as counter:
         assert leaderboard.team_standings(event) == first
@@ -259,8 +263,9 @@ def test_the_cache_keeps_one_version_per_board_however_many_answers_come(ctx):
         db.session.commit()
         leaderboard.team_standings(event)
         leaderboard.participant_standings(event)
-    # team tallies, teams, all tallies, people: one slot each, the newest version only
-    assert len(leaderboard._CACHE) == 4
+    # team tallies, teams, all tallies, people, team names, participant names: one slot
+    # each, the newest version only
+    assert len(leaderboard._CACHE) == 6
     assert {s.name: s.points for s in leaderboard.team_standings(event)}["Blue"] == 20
 
 

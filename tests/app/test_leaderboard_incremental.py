@@ -1,0 +1,380 @@
+"""Incremental leaderboard tallies: after a narrow score version (answered questions only) the
+cached board is brought up to date by summing again only the teams and participants of the
+stamped attempts (services/score_version.py, services/leaderboard.py).
+
+The proof is a random walk of every kind of change, narrow and full, on the real database,
+with a freeze moment too: after each commit the cached (advanced) tallies must equal a sum of
+the whole event from scratch, and the narrow steps must really have taken the short way.
+Then the same under threads: writers answer while readers poll, every writer sees its own
+answer at once, and the end state equals the full sum.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+
+from checkpoints.timeutil import utc_now
+from quizengine.extensions import db
+from quizengine.models import Adjustment, Attempt, Event, Participant, ScoreVersion
+from quizengine.services import attempts, leaderboard, score_version
+from tests.app.test_live_support import attempt, checkin, judge, review, submission
+from tests.builders import (
+    at,
+    make_checkpoint,
+    make_event,
+    make_participant,
+    make_task,
+    make_team,
+)
+
+
+class Statements:
+    """The SQL statements sent while in the block."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def __enter__(self) -> Statements:
+        sa_event.listen(db.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sa_event.remove(db.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.sql.append(statement)
+
+    def whole_event_sums(self) -> int:
+        """GROUP BYs over the whole event's attempts (not narrowed by an IN list)."""
+        return sum("GROUP BY" in s.upper() and " IN (" not in s.upper() for s in self.sql)
+
+
+def _tuples(tallies: dict[int, Any]) -> dict[int, tuple[int, Any, int]]:
+    """Tallies as comparable values; an all-zero tally is the same as none."""
+    out = {}
+    for ident, t in tallies.items():
+        if (t.points, t.reached_at, t.tasks_done) != (0, None, 0):
+            out[ident] = (t.points, t.reached_at, t.tasks_done)
+    return out
+
+
+def _assert_current(event: Event, until: Any = None) -> None:
+    """The cached path's tallies equal a sum of the whole event from scratch."""
+    teams, people = leaderboard._tallies(event, until)
+    fresh = leaderboard._compute_board(event, until, teams_only=False)
+    assert _tuples(teams) == _tuples(fresh.teams)
+    assert _tuples(people) == _tuples(fresh.people)
+    only_teams = leaderboard._team_tallies(event, until)
+    assert _tuples(only_teams) == _tuples(fresh.teams)
+    ranked = {s.id: s.points for s in leaderboard.team_standings(event, until)}
+    assert ranked == {tid: fresh.teams[tid].points if tid in fresh.teams else 0 for tid in ranked}
+
+
+def _world(mode: str = "team") -> SimpleNamespace:
+    event = make_event(mode=mode)
+    teams = [make_team(event, f"Tim {i}") for i in range(4)]
+    people = [make_participant(event, teams[i % 4], f"Peserta {i}") for i in range(10)]
+    questions = [make_task(event, points=10 * (i + 1)) for i in range(6)]
+    creative = make_task(event, kind="creative", choices=None, answer=None, points=50)
+    org = judge(event, "organizer")
+    db.session.commit()
+    return SimpleNamespace(
+        event=event, teams=teams, people=people, questions=questions, creative=creative, org=org
+    )
+
+
+def _owner(w: SimpleNamespace, who: Participant) -> str:
+    return f"team:{who.team_id}" if w.event.mode == "team" else f"participant:{who.id}"
+
+
+def _free(w: SimpleNamespace, rnd: random.Random) -> tuple[Any, Participant] | None:
+    """A question and a player whose owner has no attempt at it yet."""
+    for _ in range(50):
+        task, who = rnd.choice(w.questions), rnd.choice(w.people)
+        owner = _owner(w, who)
+        taken = db.session.scalar(
+            select(Attempt.id).where(Attempt.task_id == task.id, Attempt.owner == owner)
+        )
+        if taken is None and who.team_id is not None:
+            return task, who
+    return None
+
+
+def _answered(w: SimpleNamespace) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.event_id == w.event.id, Attempt.answered_at.is_not(None))
+            .order_by(Attempt.id)
+        )
+    )
+
+
+def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
+    """One random change, committed; returns its kind ("narrow" or "full: ...")."""
+    event = w.event
+    kind = rnd.choice(
+        ["answer"] * 4
+        + ["start then answer"] * 3
+        + ["correct"] * 2
+        + ["late zero"]
+        + ["unnamed answer", "name answerer"] * 2
+        + ["adjust", "move", "reassign", "delete", "review", "retask"]
+    )
+    answered = _answered(w)
+    if kind in ("correct", "reassign", "delete", "late zero") and not answered:
+        kind = "answer"
+    unnamed = [a for a in answered if a.answered_by_id is None]
+    if kind == "name answerer" and not unnamed:
+        kind = "unnamed answer"
+    if kind == "name answerer":  # the starter scored it until an answerer is named
+        a = rnd.choice(unnamed)
+        a.answered_by_id = rnd.choice([p for p in w.people if p.id != a.participant_id]).id
+        db.session.commit()
+        return "narrow"
+    if kind in ("answer", "start then answer", "unnamed answer"):
+        free = _free(w, rnd)
+        if free is None:
+            kind = "correct"
+        else:
+            task, who = free
+            when = at(event, minute)
+            if kind == "answer":
+                attempt(task, who, when, when, points=rnd.randrange(0, 100), correct=True)
+            elif kind == "unnamed answer":  # as rows loaded with SQL may be: no answerer
+                a = attempt(task, who, when)
+                a.answered_at, a.points, a.correct = when, rnd.randrange(1, 100), True
+                a.status = "answered"
+            else:
+                a = attempt(task, who, when)
+                db.session.commit()  # the start: no score changes
+                db.session.refresh(a)  # loaded again, as by the answer's request
+                a.answered_at = when + timedelta(seconds=20)
+                a.answered_by_id = rnd.choice([p for p in w.people if p.team_id == who.team_id]).id
+                a.points, a.correct, a.status = rnd.randrange(1, 100), True, "answered"
+            db.session.commit()
+            return "narrow"
+    if kind == "correct":
+        rnd.choice(answered).points = rnd.randrange(0, 100)
+    elif kind == "late zero":
+        a = rnd.choice(answered)
+        a.points, a.status, a.correct = 0, "late", False
+    elif kind == "adjust":
+        who = rnd.choice(w.people)
+        db.session.add(
+            Adjustment(
+                event_id=event.id,
+                participant_id=who.id,
+                points=rnd.randrange(-20, 20),
+                reason="bonus",
+                key=f"adj-{minute}",
+                created_at=at(event, minute),
+            )
+        )
+    elif kind == "move":
+        rnd.choice(w.people).team = rnd.choice(w.teams)
+    elif kind == "reassign":  # another team member named as the answerer
+        a = rnd.choice(answered)
+        a.answered_by_id = rnd.choice(w.people).id
+    elif kind == "delete":
+        db.session.delete(rnd.choice(answered))
+    elif kind == "review":
+        who = rnd.choice(w.people)
+        owner = _owner(w, who)
+        a = db.session.scalar(
+            select(Attempt).where(Attempt.task_id == w.creative.id, Attempt.owner == owner)
+        ) or attempt(w.creative, who, at(event, minute))
+        sub = submission(a, who, at(event, minute), status="approved")
+        review(sub, w.org, rnd.randrange(0, 60), at(event, minute + 0.5))
+    elif kind == "retask":
+        rnd.choice(w.questions).points = rnd.randrange(10, 100)
+    db.session.commit()
+    return "narrow" if kind in ("correct", "late zero") else f"full: {kind}"
+
+
+def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(ctx):
+    for mode in ("team", "individual"):
+        w = _world(mode)
+        event = w.event
+        rnd = random.Random(f"walk-{mode}")
+        freeze = at(event, 40)
+        _assert_current(event)
+        _assert_current(event, freeze)
+        kinds: dict[str, int] = {}
+        for step in range(80):
+            before = score_version.state(db.session, event.id).version
+            kind = _step(w, rnd, 1 + step)
+            if score_version.state(db.session, event.id).version == before:
+                kind = "no change"  # e.g. points corrected to what they were
+            kinds[kind.split(":")[0]] = kinds.get(kind.split(":")[0], 0) + 1
+            with Statements() as seen:
+                _assert_current(event)
+                cached_sums = seen.whole_event_sums() - 1  # the check's own fresh sum
+            if kind == "narrow":
+                assert cached_sums == 0, f"step {step} ({kind}) summed the whole event"
+                assert any("scored_version >" in s for s in seen.sql), f"step {step}"
+            elif kind != "no change":
+                assert cached_sums >= 1, f"step {step} ({kind}) reused a board across it"
+            _assert_current(event, freeze)
+        assert kinds["narrow"] >= 40 and kinds["full"] >= 10, kinds
+
+
+def test_an_answer_is_narrow_and_stamped_and_a_review_is_full(ctx):
+    w = _world()
+    event, ana = w.event, w.people[0]
+    before = score_version.state(db.session, event.id)
+    a = attempt(w.questions[0], ana, at(event, 1), at(event, 2), points=30, correct=True)
+    db.session.commit()
+    after = score_version.state(db.session, event.id)
+    assert after.version == before.version + 1 and after.full_version == before.full_version
+    assert a.scored_version == after.version
+    start = attempt(w.questions[1], ana, at(event, 3))
+    db.session.commit()  # a start moves nothing
+    assert score_version.state(db.session, event.id) == after
+    assert start.scored_version is None
+    c = attempt(w.creative, ana, at(event, 4))
+    sub = submission(c, ana, at(event, 5), status="approved")
+    review(sub, w.org, 40, at(event, 6))
+    db.session.commit()
+    last = score_version.state(db.session, event.id)
+    assert last.full_version == last.version > after.version
+
+
+def test_the_answer_service_s_answer_is_narrow(ctx):
+    w = _world()
+    event, ana = w.event, w.people[0]
+    cp = make_checkpoint(event)
+    task = make_task(event, cp, points=100)
+    now = utc_now()
+    checkin(event, cp, now - timedelta(seconds=30), ana)
+    db.session.commit()
+    started = attempts.start(ana, task, now=now)
+    db.session.commit()
+    before = score_version.state(db.session, event.id)
+    db.session.expire_all()  # a new request loads the attempt again
+    outcome = attempts.answer(ana, task, "1953", "k" * 16, now=now + timedelta(seconds=5))
+    db.session.commit()
+    after = score_version.state(db.session, event.id)
+    assert outcome.points > 0
+    assert after.version == before.version + 1 and after.full_version == before.full_version
+    assert db.session.get(Attempt, started.id).scored_version == after.version
+
+
+def test_moving_an_answered_attempt_to_another_scorer_is_full(ctx):
+    w = _world()
+    event, ana, other = w.event, w.people[0], w.people[4]  # both in Tim 0
+    a = attempt(w.questions[0], ana, at(event, 1), at(event, 2), points=30, correct=True)
+    db.session.commit()
+    assert leaderboard.participant_points(event, ana.id) == 30
+    leaderboard.participant_standings(event)  # a cached board to advance from
+    a.answered_by_id = other.id
+    db.session.commit()
+    state = score_version.state(db.session, event.id)
+    assert state.full_version == state.version
+    people = {s.id: s.points for s in leaderboard.participant_standings(event)}
+    assert people[ana.id] == 0 and people[other.id] == 30
+
+
+def test_a_bump_from_bulk_sql_is_full_by_default(ctx):
+    w = _world()
+    event = w.event
+    version = score_version.bump(db.session, event.id)
+    db.session.commit()
+    row = db.session.get(ScoreVersion, event.id)
+    assert row is not None and row.version == version == row.full_version
+    assert score_version.bump(db.session, event.id, full=False) == version + 1
+    db.session.commit()
+    db.session.refresh(row)
+    assert (row.version, row.full_version) == (version + 1, version)
+
+
+def test_too_many_changed_teams_sum_the_whole_event(ctx, monkeypatch):
+    w = _world()
+    event = w.event
+    leaderboard.participant_standings(event)
+    for i, who in enumerate(w.people[:4]):
+        attempt(w.questions[0], who, at(event, i), at(event, i), points=5, correct=True)
+        db.session.commit()
+    monkeypatch.setattr(leaderboard, "MAX_TOUCHED", 3)  # a knob, not our code path
+    with Statements() as seen:
+        _assert_current(event)
+    assert seen.whole_event_sums() >= 2  # the cached path's own full sum, then the check's
+
+
+def _answer_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[str]) -> None:
+    """One writer: answers its player's questions one by one, each in its own request (own
+    session, own connection), and reads its team's points right after each commit."""
+    for k in range(n):
+        with app.test_request_context("/", method="POST"):
+            try:
+                who = db.session.get(Participant, ids["who"])
+                event = db.session.get(Event, ids["event"])
+                assert who is not None and event is not None
+                task_id = ids["tasks"][k]
+                when = utc_now()
+                db.session.add(
+                    Attempt(
+                        event_id=event.id,
+                        task_id=task_id,
+                        owner=f"team:{who.team_id}",
+                        team_id=who.team_id,
+                        participant_id=who.id,
+                        started_at=when - timedelta(seconds=5),
+                        deadline=when + timedelta(seconds=60),
+                        answered_at=when,
+                        answered_by_id=who.id,
+                        correct=True,
+                        points=1,
+                        status="answered",
+                    )
+                )
+                db.session.commit()
+                points = leaderboard.team_points(event, who.team_id)
+                board = {s.id: s.points for s in leaderboard.team_standings(event)}
+                if points < k + 1 or board[who.team_id] < k + 1:
+                    seen.append(f"{ids['who']} after answer {k + 1}: {points}, {board}")
+            finally:
+                db.session.remove()
+
+
+def test_concurrent_answers_are_never_missed_by_the_advanced_boards(app):
+    with app.app_context():
+        event = make_event()
+        teams = [make_team(event, f"Regu {i}") for i in range(4)]
+        people = [make_participant(event, t, f"Kapten {i}") for i, t in enumerate(teams)]
+        per_writer = 8
+        tasks = [make_task(event, points=1).id for _ in range(per_writer)]
+        db.session.commit()
+        leaderboard.team_standings(event)
+        ids = [{"event": event.id, "who": p.id, "tasks": tasks} for p in people]
+        event_id = event.id
+    problems: list[str] = []
+    barrier = threading.Barrier(len(ids))
+
+    def run(one: dict[str, Any]) -> None:
+        try:
+            barrier.wait(30)
+            _answer_in_own_session(app, one, per_writer, problems)
+        except BaseException as exc:  # reported below
+            problems.append(repr(exc))
+
+    threads = [threading.Thread(target=run, args=(one,), daemon=True) for one in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not any(t.is_alive() for t in threads)
+    assert problems == []
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert event is not None
+        _assert_current(event)
+        assert {s.points for s in leaderboard.team_standings(event)} == {per_writer}
