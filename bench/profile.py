@@ -108,10 +108,12 @@ class _StatementCounter:
         with app.app_context():
             self.engine = db.engine
         self.count = 0
+        self.last: list[str] = []  # the statements of the last request
         event.listen(self.engine, "before_cursor_execute", self._seen)
 
-    def _seen(self, *_args: Any) -> None:
+    def _seen(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         self.count += 1
+        self.last.append(statement)
 
     def stop(self) -> None:
         from sqlalchemy import event
@@ -126,6 +128,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--tree", action="store_true")
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--sql", action="store_true", help="print the last request's SQL")
     args = parser.parse_args()
     seeded = seed(args.db)
     app = make_app(args.db, "bench-secret-key-not-for-production")
@@ -151,6 +154,7 @@ def main() -> None:
                 _bump(app, seeded.event_id)
             elif mode == "board_answer":
                 _bump(app, seeded.event_id, 1 + random.randrange(seeded.max_attempt_id))
+            statements.last = []
             resp = _open(client, method, path, data, headers)
             statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
@@ -161,6 +165,8 @@ def main() -> None:
             f" {statements.count / count:5.1f} SQL/req statuses {statuses}",
             flush=True,
         )
+        if args.sql:
+            print("\n".join(f"  {' '.join(sql.split())[:160]}" for sql in statements.last))
         if profiler is not None:
             profiler.stop()
             print(profiler.output_text(unicode=False, color=False, show_all=False))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -420,13 +421,19 @@ def _slot(event: Event, until: datetime | None, name: str) -> tuple[object, ...]
     return (event.id, event.created_at, until, name)
 
 
+# While memo() builds a value: the version it will be kept under, for the reads it makes.
+_BUILDING: ContextVar[tuple[int, score_version.State] | None] = ContextVar(
+    "leaderboard_building", default=None
+)
+
+
 def _state(event: Event) -> score_version.State:
-    """The event's current score version, one query (see ``score_version.state``)."""
+    """The event's current score version, one query (see ``score_version.state``); inside
+    memo()'s build, the version the value will be kept under (one read for the whole build)."""
+    building = _BUILDING.get()
+    if building is not None and building[0] == event.id:
+        return building[1]
     return score_version.state(db.session, event.id)
-
-
-def _version(event: Event) -> Version:
-    return _state(event).key
 
 
 def _cached(slot: tuple[object, ...], version: Version) -> Any:
@@ -546,12 +553,16 @@ def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]
     """``build()``'s value, kept per process while the event's score version holds: for what
     is derived from the standings alone (ranked lists, a board's JSON body). Never kept when
     this session's open transaction has changed points (others do not see that state)."""
-    slot, version = _slot(event, until, name), _version(event)
-    hit = _cached(slot, version)
+    slot, now = _slot(event, until, name), _state(event)
+    hit = _cached(slot, now.key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    value = build()
-    _store(slot, version, value)
+    token = _BUILDING.set((event.id, now))
+    try:
+        value = build()
+    finally:
+        _BUILDING.reset(token)
+    _store(slot, now.key, value)
     return value
 
 

@@ -295,3 +295,17 @@ def test_one_team_s_points_read_the_score_version_once(ctx):
         assert leaderboard.team_points(event, red_id) == 80
     versions = [s for s in counter.statements if "FROM score_version" in s]
     assert len(versions) == 1 and len(counter.statements) == 1
+
+
+def test_a_board_rebuilt_after_an_answer_reads_the_score_version_once(ctx):
+    w = _world()
+    event = w.event
+    leaderboard.team_standings(event)
+    leaderboard.participant_standings(event)
+    attempt(make_task(event), w.budi, at(event, 3), at(event, 4), points=7, correct=True)
+    db.session.commit()
+    for board in (leaderboard.team_standings, leaderboard.participant_standings):
+        with QueryCounter() as counter:
+            board(event)
+        versions = [s for s in counter.statements if "FROM score_version" in s]
+        assert len(versions) == 1, counter.statements
