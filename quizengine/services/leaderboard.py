@@ -79,16 +79,19 @@ class _Tally:
 
 # Whose points: the whole event (None), ("team", team id) or ("participant", participant id).
 Scope = tuple[str, int] | None
+# Whose points, for several at once: None (the whole event) or (team ids, participant ids);
+# a row counts when its team or its participant is named.
+Owners = tuple[set[int], set[int]] | None
 
 
-def _scoped(query: Any, scope: Scope, team_col: Any, person_col: Any) -> Any:
+def _owners(scope: Scope) -> Owners:
     if scope is None:
-        return query
+        return None
     kind, ident = scope
-    return query.where((team_col if kind == "team" else person_col) == ident)
+    return ({ident}, set()) if kind == "team" else (set(), {ident})
 
 
-def _approved(event: Event, scope: Scope) -> list[Any]:
+def _approved(event: Event, owners: Owners) -> list[Any]:
     """Approved submissions: (id, the task's points, attempt id, task id, team id, author)."""
     query = (
         select(
@@ -107,13 +110,14 @@ def _approved(event: Event, scope: Scope) -> list[Any]:
             Submission.status == SubmissionStatus.APPROVED.value,
         )
     )
-    return list(
-        db.session.execute(_scoped(query, scope, Attempt.team_id, Submission.participant_id))
-    )
+    if owners is not None:
+        teams, people = owners
+        query = query.where(or_(Attempt.team_id.in_(teams), Submission.participant_id.in_(people)))
+    return list(db.session.execute(query))
 
 
 def _judged_points(
-    event: Event, until: datetime | None, scope: Scope, approved: list[Any]
+    event: Event, until: datetime | None, owners: Owners, approved: list[Any]
 ) -> dict[int, tuple[int, datetime]]:
     if not approved:
         return {}
@@ -121,12 +125,12 @@ def _judged_points(
     q = select(Review.submission_id, Review.points, Review.updated_at).where(
         Review.verdict == "approve"
     )
-    if scope is None:  # the whole event: a join, not an IN list of thousands of ids
+    if owners is None:  # the whole event: a join, not an IN list of thousands of ids
         q = q.join(Submission, Submission.id == Review.submission_id).where(
             Submission.event_id == event.id,
             Submission.status == SubmissionStatus.APPROVED.value,
         )
-    else:  # one team or participant: their few submissions, by the review index
+    else:  # a few teams or participants: their submissions, by the review index
         q = q.where(Review.submission_id.in_(list(cap)))
     q = q.order_by(Review.updated_at, Review.id)
     if until is not None:
@@ -147,7 +151,8 @@ def creative_points(
 ) -> dict[int, tuple[int, datetime]]:
     """Judged points per approved submission id (mean or last by event, capped at the task's
     points), with when that score was reached; only approving reviews up to ``until`` count."""
-    return _judged_points(event, until, scope, _approved(event, scope))
+    owners = _owners(scope)
+    return _judged_points(event, until, owners, _approved(event, owners))
 
 
 def scored_items(
@@ -185,10 +190,12 @@ def _question_items(event: Event, until: datetime | None) -> list[ScoredItem]:
 
 
 def _creative_and_adjustment_items(
-    event: Event, until: datetime | None, items: list[ScoredItem], scope: Scope = None
+    event: Event, until: datetime | None, items: list[ScoredItem], owners: Owners = None
 ) -> None:
-    approved = _approved(event, scope)
-    judged = _judged_points(event, until, scope, approved)
+    """The judged creative items and the adjustments of the event, or (``owners``) at least
+    every one of those teams and participants (with others' that share a row with them)."""
+    approved = _approved(event, owners)
+    judged = _judged_points(event, until, owners, approved)
     if judged:
         # One score per attempt: its latest approved, judged submission counts.
         latest: dict[int, tuple[int, int, int | None, int]] = {}
@@ -201,26 +208,27 @@ def _creative_and_adjustment_items(
             points, at = judged[sub_id]
             items.append(ScoredItem("creative", team_id, pid, points, at, task_id, attempt_id))
 
-    members = select(Participant.id, Participant.team_id).where(Participant.event_id == event.id)
-    aq = select(Adjustment).where(Adjustment.event_id == event.id)
-    if scope is not None and scope[0] == "team":
-        members = members.where(Participant.team_id == scope[1])
+    # A participant's adjustment counts for the team they are in now.
+    aq = (
+        select(Adjustment, Participant.team_id)
+        .outerjoin(Participant, Participant.id == Adjustment.participant_id)
+        .where(Adjustment.event_id == event.id)
+    )
+    if owners is not None:
+        teams, people = owners
         aq = aq.where(
             or_(
-                Adjustment.team_id == scope[1],
-                Adjustment.participant_id.in_(members.with_only_columns(Participant.id)),
+                Adjustment.team_id.in_(teams),
+                Adjustment.participant_id.in_(people),
+                Participant.team_id.in_(teams),
             )
         )
-    elif scope is not None:
-        members = members.where(Participant.id == scope[1])
-        aq = aq.where(Adjustment.participant_id == scope[1])
-    team_of = dict(db.session.execute(members).all())
     if until is not None:
         aq = aq.where(Adjustment.created_at <= until)
-    for adj in db.session.scalars(aq):
+    for adj, member_of in db.session.execute(aq):
         team_id = adj.team_id
         if team_id is None and adj.participant_id is not None:
-            team_id = team_of.get(adj.participant_id)
+            team_id = member_of
         items.append(
             ScoredItem("adjustment", team_id, adj.participant_id, adj.points, adj.created_at)
         )
@@ -347,14 +355,8 @@ def _combined(q: dict[int, _Tally], o: dict[int, _Tally]) -> dict[int, _Tally]:
 
 def _compute_board(event: Event, until: datetime | None, *, teams_only: bool) -> _Board:
     q_teams, q_people = _question_tallies(event, until, teams_only=teams_only)
-    o_teams: dict[int, _Tally] = defaultdict(_Tally)
-    o_people: dict[int, _Tally] = defaultdict(_Tally)
-    for item in scored_items(event, until, questions=False):
-        if item.participant_id is not None and not teams_only:
-            o_people[item.participant_id].add(item)
-        if item.team_id is not None:
-            o_teams[item.team_id].add(item)
-    o_teams, o_people = dict(o_teams), dict(o_people)
+    items = scored_items(event, until, questions=False)
+    o_teams, o_people = _other_tallies(items, None, set() if teams_only else None)
     return _Board(
         teams_only,
         q_teams,
@@ -370,39 +372,68 @@ def _compute_board(event: Event, until: datetime | None, *, teams_only: bool) ->
 MAX_TOUCHED = 400
 
 
+def _other_tallies(
+    items: list[ScoredItem], teams: set[int] | None, people: set[int] | None
+) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
+    """Judged creative points and adjustments summed per team and per participant (only
+    those named, unless None: all)."""
+    o_teams: dict[int, _Tally] = defaultdict(_Tally)
+    o_people: dict[int, _Tally] = defaultdict(_Tally)
+    for item in items:
+        if item.participant_id is not None and (people is None or item.participant_id in people):
+            o_people[item.participant_id].add(item)
+        if item.team_id is not None and (teams is None or item.team_id in teams):
+            o_teams[item.team_id].add(item)
+    return dict(o_teams), dict(o_people)
+
+
 def _advanced(
     event: Event, until: datetime | None, base: _Board, since: int, *, teams_only: bool
 ) -> _Board | None:
     """``base`` (cached at version ``since``, no full change after it) brought up to date:
-    the question points of the teams, starters and answerers of the attempts stamped with a
-    later version summed again, the rest kept. None when too many changed."""
+    the teams, starters, answerers and submission authors of the attempts stamped with a later
+    version summed again, everyone else's tallies kept. None when too many changed."""
     rows = db.session.execute(
-        select(Attempt.team_id, Attempt.participant_id, Attempt.answered_by_id)
-        .where(Attempt.event_id == event.id, Attempt.scored_version > since)
-        .distinct()
+        select(Attempt.id, Attempt.team_id, Attempt.participant_id, Attempt.answered_by_id).where(
+            Attempt.event_id == event.id, Attempt.scored_version > since
+        )
     ).all()
-    teams = {team_id for team_id, _, _ in rows if team_id is not None}
-    # Who started an attempt scored it while it named no answerer: both are summed again.
-    people = set() if teams_only else {p for row in rows for p in row[1:] if p is not None}
+    teams = {row[1] for row in rows if row[1] is not None}
+    people: set[int] = set()
+    if not teams_only and rows:
+        # Who started an attempt scored it while it named no answerer: both are summed again.
+        people = {p for row in rows for p in row[2:] if p is not None}
+        people.update(
+            db.session.scalars(
+                select(Submission.participant_id)
+                .where(Submission.attempt_id.in_([row[0] for row in rows]))
+                .distinct()
+            )
+        )
     if len(teams) + len(people) > MAX_TOUCHED:
         return None
-    fresh_teams, fresh_people = _question_tallies_of(event, until, teams, people)
-    q_teams, q_people = dict(base.q_teams), {} if teams_only else dict(base.q_people)
-    teams_out, people_out = dict(base.teams), {} if teams_only else dict(base.people)
-    for wanted, fresh, q, out, o in (
-        (teams, fresh_teams, q_teams, teams_out, base.o_teams),
-        (people, fresh_people, q_people, people_out, base.o_people),
+    fresh_q_teams, fresh_q_people = _question_tallies_of(event, until, teams, people)
+    items: list[ScoredItem] = []
+    if teams or people:
+        _creative_and_adjustment_items(event, until, items, (teams, people))
+    fresh_o_teams, fresh_o_people = _other_tallies(items, teams, people)
+    q_teams, o_teams, teams_out = dict(base.q_teams), dict(base.o_teams), dict(base.teams)
+    q_people, o_people, people_out = {}, {}, {}
+    if not teams_only:
+        q_people, o_people, people_out = dict(base.q_people), dict(base.o_people), dict(base.people)
+    for wanted, fq, fo, q, o, out in (
+        (teams, fresh_q_teams, fresh_o_teams, q_teams, o_teams, teams_out),
+        (people, fresh_q_people, fresh_o_people, q_people, o_people, people_out),
     ):
         for ident in wanted:
-            q.pop(ident, None)
+            for fresh, part in ((fq, q), (fo, o)):
+                part.pop(ident, None)
+                if ident in fresh:
+                    part[ident] = fresh[ident]
             out.pop(ident, None)
-            if ident in fresh:
-                q[ident] = fresh[ident]
-            part = _merged(q.get(ident), o.get(ident)) if (ident in q or ident in o) else None
-            if part is not None:
-                out[ident] = part
-    o_people = {} if teams_only else base.o_people
-    return _Board(teams_only, q_teams, q_people, base.o_teams, o_people, teams_out, people_out)
+            if ident in q or ident in o:
+                out[ident] = _merged(q.get(ident), o.get(ident))
+    return _Board(teams_only, q_teams, q_people, o_teams, o_people, teams_out, people_out)
 
 
 # Per process: one slot per (event id, created_at, until, what) holding only the value built
@@ -518,7 +549,7 @@ def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> 
     base = (teams if kind == "team" else people).get(ident)
     tally = _Tally(base.points, base.reached_at, base.tasks_done) if base else _Tally()
     items: list[ScoredItem] = []
-    _creative_and_adjustment_items(event, until, items, scope)
+    _creative_and_adjustment_items(event, until, items, _owners(scope))
     for item in items:
         if (item.team_id if kind == "team" else item.participant_id) == ident:
             tally.add(item)

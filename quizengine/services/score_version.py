@@ -5,11 +5,12 @@ re-scoring, disqualification, team moves, task points), so no service can forget
 leaderboard cache keys on (event, epoch, version) and is therefore never stale after a commit,
 in any worker or host. Writes that bypass the ORM (bulk SQL) must call ``bump`` themselves.
 
-A version whose only changes are answered questions is *narrow*: the hook stamps each changed
-attempt with it (``attempt.scored_version``), so a sum cached at an earlier version is brought
-up to date by summing again only the teams and participants of the stamped attempts. Every
-other change (reviews, adjustments, deletions, an attempt moved to another team or person, task
-points, names) is *full* and moves ``full_version``: a sum cached before it is summed anew.
+A version whose only changes are answers, submissions and reviews is *narrow*: the hook stamps
+each attempt they touch with it (``attempt.scored_version``), so a sum cached at an earlier
+version is brought up to date by summing again only the teams and participants of the stamped
+attempts. Every other change (adjustments, deletions, an attempt or submission moved to another
+team or person, task points, names, the review policy) is *full* and moves ``full_version``: a
+sum cached before it is summed anew.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import secrets
 from typing import Any, NamedTuple
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import Session
 
 from quizengine.models import (
@@ -42,6 +43,7 @@ PENDING = "quizengine.score_version.pending"
 
 # Attempt columns that say whose points an attempt's are (its team, its scorer): changing
 # them moves points away from someone the stamped row no longer names, so the change is full.
+SUBMISSION_OWNERS = ("attempt_id", "participant_id", "attempt", "participant")
 ATTEMPT_OWNERS = (
     "team_id",
     "participant_id",
@@ -127,41 +129,71 @@ def _counts(session: Session, obj: Any) -> bool:
     return True
 
 
-def _narrow(session: Session, obj: Any) -> bool:
-    """Can this change be summed again from the stamped row alone (see the module's
-    docstring)? A new attempt, or one whose owners did not change. Naming the answerer of an
-    attempt that named none is narrow too: the leaderboard sums again both the participant
-    who started it (the scorer while none was named) and the answerer, both in the row."""
-    if not isinstance(obj, Attempt) or obj in session.deleted:
-        return False
-    if obj in session.new:
-        return True
+def _moved(obj: Any, names: tuple[str, ...]) -> set[str]:
     attrs = obj.__dict__["_sa_instance_state"].attrs
-    moved = {name for name in ATTEMPT_OWNERS if attrs[name].history.has_changes()}
-    if not moved:
-        return True
-    return moved == {"answered_by_id"} and list(attrs["answered_by_id"].history.deleted) == [None]
+    return {name for name in names if attrs[name].history.has_changes()}
+
+
+def _stamp_target(session: Session, obj: Any) -> Attempt | int | None:
+    """The attempt to stamp when this change is narrow (see the module's docstring), else
+    None. A new attempt, or one whose owners did not change; naming the answerer of an attempt
+    that named none (the leaderboard sums again both the participant who started it, the
+    scorer while none was named, and the answerer, both in the row). A submission or a review
+    of one stamps the submission's attempt (its team, and the authors of its submissions, are
+    summed again), unless it moved to another attempt or author. Deletions are full."""
+    if obj in session.deleted:
+        return None
+    new = obj in session.new
+    if isinstance(obj, Attempt):
+        moved = set() if new else _moved(obj, ATTEMPT_OWNERS)
+        if not moved:
+            return obj
+        before = obj.__dict__["_sa_instance_state"].attrs["answered_by_id"].history.deleted
+        return obj if moved == {"answered_by_id"} and list(before) == [None] else None
+    if isinstance(obj, Submission):
+        if not new and _moved(obj, SUBMISSION_OWNERS):
+            return None
+        return obj.__dict__.get("attempt") or obj.attempt_id
+    if isinstance(obj, Review):
+        if not new and _moved(obj, ("submission_id", "submission")):
+            return None
+        submission = obj.__dict__.get("submission")
+        if submission is not None:
+            return submission.__dict__.get("attempt") or submission.attempt_id
+        return session.scalar(
+            select(Submission.attempt_id).where(Submission.id == obj.submission_id)
+        )
+    return None
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
     full: dict[int, bool] = {}
-    stamped: dict[int, list[Attempt]] = {}
+    stamped: dict[int, list[Attempt | int]] = {}
     with session.no_autoflush:
         for obj in (*session.new, *session.dirty, *session.deleted):
             if isinstance(obj, TRACKED) and _counts(session, obj):
                 event_id = _event_id(session, obj)
                 if event_id is None:
                     continue
-                if _narrow(session, obj):
+                target = _stamp_target(session, obj)
+                if target is not None:
                     full.setdefault(event_id, False)
-                    stamped.setdefault(event_id, []).append(obj)
+                    stamped.setdefault(event_id, []).append(target)
                 else:
                     full[event_id] = True
         for event_id in sorted(full):  # one lock order for every transaction
             version = bump(session, event_id, full=full[event_id])
-            for attempt in stamped.get(event_id, ()):
-                attempt.scored_version = version
+            ids = set()
+            for target in stamped.get(event_id, ()):
+                if isinstance(target, Attempt):
+                    target.scored_version = version
+                else:
+                    ids.add(target)
+            if ids:  # attempts of reviewed submissions, not loaded: stamped by SQL
+                session.execute(
+                    update(Attempt).where(Attempt.id.in_(ids)).values(scored_version=version)
+                )
     if full:
         session.info[PENDING] = True
 

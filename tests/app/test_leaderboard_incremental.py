@@ -23,7 +23,15 @@ from sqlalchemy import select
 
 from checkpoints.timeutil import utc_now
 from quizengine.extensions import db
-from quizengine.models import Adjustment, Attempt, Event, Participant, ScoreVersion
+from quizengine.models import (
+    Adjustment,
+    Attempt,
+    Event,
+    Participant,
+    Review,
+    ScoreVersion,
+    Submission,
+)
 from quizengine.services import attempts, leaderboard, score_version
 from tests.app.test_live_support import attempt, checkin, judge, review, submission
 from tests.builders import (
@@ -127,7 +135,9 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
         + ["correct"] * 2
         + ["late zero"]
         + ["unnamed answer", "name answerer"] * 2
-        + ["adjust", "move", "reassign", "delete", "review", "retask"]
+        + ["review"] * 3
+        + ["re-review", "reject"]
+        + ["adjust", "move", "reassign", "delete", "retask"]
     )
     answered = _answered(w)
     if kind in ("correct", "reassign", "delete", "late zero") and not answered:
@@ -181,9 +191,12 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
         )
     elif kind == "move":
         rnd.choice(w.people).team = rnd.choice(w.teams)
-    elif kind == "reassign":  # another team member named as the answerer
-        a = rnd.choice(answered)
-        a.answered_by_id = rnd.choice(w.people).id
+    elif kind == "reassign":  # another answerer named instead of the one named
+        named = [a for a in answered if a.answered_by_id is not None]
+        if not named:
+            return _step(w, rnd, minute)
+        a = rnd.choice(named)
+        a.answered_by_id = rnd.choice([p for p in w.people if p.id != a.answered_by_id]).id
     elif kind == "delete":
         db.session.delete(rnd.choice(answered))
     elif kind == "review":
@@ -194,10 +207,24 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
         ) or attempt(w.creative, who, at(event, minute))
         sub = submission(a, who, at(event, minute), status="approved")
         review(sub, w.org, rnd.randrange(0, 60), at(event, minute + 0.5))
+    elif kind in ("re-review", "reject"):
+        reviews = list(
+            db.session.scalars(
+                select(Review).join(Submission).where(Submission.event_id == event.id)
+            )
+        )
+        if not reviews:
+            return _step(w, rnd, minute)
+        r = rnd.choice(reviews)
+        if kind == "re-review":  # a judge revising their points
+            r.points, r.updated_at = rnd.randrange(0, 60), at(event, minute)
+        else:
+            r.submission.status = rnd.choice(["rejected", "approved", "pending"])
     elif kind == "retask":
         rnd.choice(w.questions).points = rnd.randrange(10, 100)
     db.session.commit()
-    return "narrow" if kind in ("correct", "late zero") else f"full: {kind}"
+    narrow = ("correct", "late zero", "review", "re-review", "reject")
+    return "narrow" if kind in narrow else f"full: {kind}"
 
 
 def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(ctx):
@@ -227,7 +254,7 @@ def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(c
         assert kinds["narrow"] >= 40 and kinds["full"] >= 10, kinds
 
 
-def test_an_answer_is_narrow_and_stamped_and_a_review_is_full(ctx):
+def test_an_answer_and_a_review_are_narrow_and_stamped_and_an_adjustment_is_full(ctx):
     w = _world()
     event, ana = w.event, w.people[0]
     before = score_version.state(db.session, event.id)
@@ -241,11 +268,21 @@ def test_an_answer_is_narrow_and_stamped_and_a_review_is_full(ctx):
     assert score_version.state(db.session, event.id) == after
     assert start.scored_version is None
     c = attempt(w.creative, ana, at(event, 4))
-    sub = submission(c, ana, at(event, 5), status="approved")
-    review(sub, w.org, 40, at(event, 6))
+    db.session.commit()
+    sub = submission(c, w.people[4], at(event, 5), status="approved")  # a teammate's photo
+    db.session.commit()
+    db.session.expire_all()
+    review(db.session.get(Submission, sub.id), w.org, 40, at(event, 6))  # attempt not loaded
+    db.session.commit()
+    judged = score_version.state(db.session, event.id)
+    assert judged.version > after.version and judged.full_version == after.full_version
+    assert db.session.get(Attempt, c.id).scored_version == judged.version
+    db.session.add(
+        Adjustment(event_id=event.id, team_id=ana.team_id, points=5, reason="r", key="adj")
+    )
     db.session.commit()
     last = score_version.state(db.session, event.id)
-    assert last.full_version == last.version > after.version
+    assert last.full_version == last.version == judged.version + 1
 
 
 def test_the_answer_service_s_answer_is_narrow(ctx):
