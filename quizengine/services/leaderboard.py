@@ -390,50 +390,67 @@ def _other_tallies(
 def _advanced(
     event: Event, until: datetime | None, base: _Board, since: int, *, teams_only: bool
 ) -> _Board | None:
-    """``base`` (cached at version ``since``, no full change after it) brought up to date:
-    the teams, starters, answerers and submission authors of the attempts stamped with a later
-    version summed again, everyone else's tallies kept. None when too many changed."""
+    """``base`` (cached at version ``since``, no full change after it) brought up to date
+    from the attempts stamped with a later version: question points summed again for their
+    teams, starters and answerers; judged creative points and adjustments for the teams and
+    submission authors of those of them that have submissions (only a submission or a review
+    changes those narrowly); everyone else's tallies kept. None when too many changed."""
     rows = db.session.execute(
         select(Attempt.id, Attempt.team_id, Attempt.participant_id, Attempt.answered_by_id).where(
             Attempt.event_id == event.id, Attempt.scored_version > since
         )
     ).all()
-    teams = {row[1] for row in rows if row[1] is not None}
-    people: set[int] = set()
-    if not teams_only and rows:
-        # Who started an attempt scored it while it named no answerer: both are summed again.
-        people = {p for row in rows for p in row[2:] if p is not None}
-        people.update(
-            db.session.scalars(
-                select(Submission.participant_id)
+    subs: list[Any] = []
+    if rows:
+        subs = list(
+            db.session.execute(
+                select(Submission.attempt_id, Submission.participant_id)
                 .where(Submission.attempt_id.in_([row[0] for row in rows]))
                 .distinct()
             )
         )
-    if len(teams) + len(people) > MAX_TOUCHED:
-        return None
-    fresh_q_teams, fresh_q_people = _question_tallies_of(event, until, teams, people)
-    items: list[ScoredItem] = []
-    if teams or people:
-        _creative_and_adjustment_items(event, until, items, (teams, people))
-    fresh_o_teams, fresh_o_people = _other_tallies(items, teams, people)
-    q_teams, o_teams, teams_out = dict(base.q_teams), dict(base.o_teams), dict(base.teams)
-    q_people, o_people, people_out = {}, {}, {}
+    with_subs = {attempt_id for attempt_id, _ in subs}
+    q_teams = {row[1] for row in rows if row[1] is not None}
+    o_teams = {row[1] for row in rows if row[1] is not None and row[0] in with_subs}
+    q_people: set[int] = set()
+    o_people: set[int] = set()
     if not teams_only:
-        q_people, o_people, people_out = dict(base.q_people), dict(base.o_people), dict(base.people)
-    for wanted, fq, fo, q, o, out in (
-        (teams, fresh_q_teams, fresh_o_teams, q_teams, o_teams, teams_out),
-        (people, fresh_q_people, fresh_o_people, q_people, o_people, people_out),
+        # Who started an attempt scored it while it named no answerer: both are summed again.
+        q_people = {p for row in rows for p in row[2:] if p is not None}
+        o_people = {author for _, author in subs}
+    if len(q_teams | o_teams) + len(q_people | o_people) > MAX_TOUCHED:
+        return None
+    fresh_q = _question_tallies_of(event, until, q_teams, q_people)
+    items: list[ScoredItem] = []
+    if o_teams or o_people:
+        _creative_and_adjustment_items(event, until, items, (o_teams, o_people))
+    fresh_o = _other_tallies(items, o_teams, o_people)
+    board = {
+        "q_teams": dict(base.q_teams),
+        "o_teams": dict(base.o_teams),
+        "teams": dict(base.teams),
+        "q_people": {} if teams_only else dict(base.q_people),
+        "o_people": {} if teams_only else dict(base.o_people),
+        "people": {} if teams_only else dict(base.people),
+    }
+    for side, fresh, wanted in (
+        ("q_teams", fresh_q[0], q_teams),
+        ("q_people", fresh_q[1], q_people),
+        ("o_teams", fresh_o[0], o_teams),
+        ("o_people", fresh_o[1], o_people),
     ):
+        part = board[side]
         for ident in wanted:
-            for fresh, part in ((fq, q), (fo, o)):
-                part.pop(ident, None)
-                if ident in fresh:
-                    part[ident] = fresh[ident]
+            part.pop(ident, None)
+            if ident in fresh:
+                part[ident] = fresh[ident]
+    for who, wanted in (("teams", q_teams | o_teams), ("people", q_people | o_people)):
+        q, o, out = board[f"q_{who}"], board[f"o_{who}"], board[who]
+        for ident in wanted:
             out.pop(ident, None)
             if ident in q or ident in o:
                 out[ident] = _merged(q.get(ident), o.get(ident))
-    return _Board(teams_only, q_teams, q_people, o_teams, o_people, teams_out, people_out)
+    return _Board(teams_only=teams_only, **board)
 
 
 # Per process: one slot per (event id, created_at, until, what) holding only the value built
