@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.plan import make_app, session_cookies
-from bench.seed import Seeded, reset_run_state, seed
+from bench.seed import Seeded, reset_run_state, score_change, seed
 
 WORK = Path(__file__).resolve().parent / ".work"
 
@@ -76,25 +76,13 @@ def _open(client, method: str, path: str, data: dict | None, headers: dict):  # 
 
 
 def _bump(app: Any, event_id: int, attempt_id: int | None = None) -> None:
-    """A new score version before a poll, in its own connection and transaction outside the
-    measured request (its statements are counted, one or two per request). Without
-    ``attempt_id`` a full change (``board_fresh``: the board summed anew); with it, as an
-    answer does: that attempt's points changed and stamped (``board_answer``: the board
-    advanced from the previous one)."""
-    from sqlalchemy import update
-
+    """A score change before a poll (``seed.score_change``), in its own connection and
+    transaction outside the measured request (its statements are counted, one or two per
+    request): full for ``board_fresh``, an answer's for ``board_answer``."""
     from quizengine.extensions import db
-    from quizengine.models import Attempt
-    from quizengine.services import score_version
 
     with app.app_context(), db.engine.begin() as conn:
-        version = score_version.bump(conn, event_id, full=attempt_id is None)  # type: ignore[arg-type]
-        if attempt_id is not None:
-            conn.execute(
-                update(Attempt)
-                .where(Attempt.id == attempt_id)
-                .values(points=Attempt.points + 1, scored_version=version)
-            )
+        score_change(conn, event_id, attempt_id)
 
 
 class _StatementCounter:

@@ -26,6 +26,12 @@ TARGETS = {
 }
 
 
+def _three(lb: dict[str, Any], name: str) -> str:
+    """Cached / after an answer / after a full change (older results: cached only)."""
+    keys = (f"{name}_ms", f"{name}_answer_ms", f"{name}_full_ms")
+    return " / ".join(str(lb[k]) for k in keys if k in lb)
+
+
 def _ok(flag: bool) -> str:
     return "met" if flag else "**missed**"
 
@@ -135,9 +141,10 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         lb = data["leaderboard"]
         lines.append(
             f"Leaderboard, one client, {c['participants']} participants and {c['attempts']} "
-            f"attempts: team standings {lb['team_standings_ms']} ms, participant standings "
-            f"{lb['participant_standings_ms']} ms, GET standings.json (both) "
-            f"{lb['standings_json_ms']} ms."
+            "attempts, median ms (cached / after an answer / after a full change such as an "
+            f"adjustment): team standings {_three(lb, 'team_standings')}, participant "
+            f"standings {_three(lb, 'participant_standings')}, GET standings.json "
+            f"{_three(lb, 'standings_json')}."
         )
         lines.append("")
         main = (
@@ -164,10 +171,11 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         verdicts.append(f"| {kind}: endpoints with p99 < 150 ms | {', '.join(under) or 'none'} | |")
         errors = sum(r["errors"] for m_, r in ours.items())
         verdicts.append(f"| {kind}: zero errors | {errors} | {_ok(errors == 0)} |")
-        worst = lb["standings_json_ms"]
-        verdicts.append(
-            f"| {kind}: leaderboard < 50 ms per request | {worst} ms | {_ok(worst < 50)} |"
-        )
+        for case, key in (("after an answer", "_answer"), ("after a full change", "_full")):
+            ms = lb.get(f"standings_json{key}_ms", lb["standings_json_ms"])
+            verdicts.append(
+                f"| {kind}: leaderboard < 50 ms per request ({case}) | {ms} ms | {_ok(ms < 50)} |"
+            )
         rss = max(main["rss_mb"])
         verdicts.append(f"| {kind}: worker memory < 150 MB | {rss:.0f} MB | {_ok(rss < 150)} |")
     pure = results["pure"]

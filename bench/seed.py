@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, func, select, text, update
 
@@ -482,6 +483,19 @@ def reset_run_state(raw_url: str, seeded: Seeded, engine: Engine | None = None) 
     _fix_sequences(engine)
     if own:
         engine.dispose()
+
+
+def score_change(conn: Any, event_id: int, attempt_id: int | None = None) -> None:
+    """A new score version, as a write makes it, in the caller's transaction: without
+    ``attempt_id`` a full change (every cached board is summed anew); with it, as an answer
+    does: that attempt's points changed and stamped (cached boards are advanced)."""
+    version = score_version.bump(conn, event_id, full=attempt_id is None)
+    if attempt_id is not None:
+        conn.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt_id)
+            .values(points=Attempt.points + 1, scored_version=version)
+        )
 
 
 def count_rows(raw_url: str) -> dict[str, int]:

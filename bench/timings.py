@@ -3,12 +3,14 @@ check-in decision's CPU time, and 200 checkpoint sheets as PDF."""
 
 from __future__ import annotations
 
+import random
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 
+from bench.seed import score_change
 from checkpoints.flags import PastFix, position_flags
 from checkpoints.geofence import Fix, Place, decide
 from checkpoints.qr import _matrix
@@ -24,17 +26,42 @@ def _median_ms(fn, repeats: int = 5) -> float:  # type: ignore[no-untyped-def]
     return round(statistics.median(times), 1)
 
 
-def leaderboard_ms(app: Flask, slug: str, cookie: str) -> dict[str, float]:
-    """Median wall time of the standings services and of GET /board/<slug>/standings.json."""
+def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> dict[str, float]:
+    """Median wall time of the standings services and of GET /board/<slug>/standings.json:
+    served from the cache, after an answer (each call after a new answer's score change:
+    the cached board is advanced), and after a full change (an organizer's adjustment, a
+    deletion: the event is summed anew). The changes are committed outside the timing."""
     from quizengine.extensions import db
     from quizengine.services.events import event_by_slug
     from quizengine.services.leaderboard import participant_standings, team_standings
 
+    rnd = random.Random(3)
+
+    def change(full: bool) -> None:
+        db.session.rollback()  # end the reader's transaction: it must see the change
+        with db.engine.begin() as conn:
+            score_change(conn, event_id, None if full else rnd.choice(answered_ids))
+
+    def after(fn, full: bool) -> float:  # type: ignore[no-untyped-def]
+        times = []
+        for _ in range(7):
+            change(full)
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+        return round(statistics.median(times), 1)
+
     event = event_by_slug(slug)
-    out = {
-        "team_standings_ms": _median_ms(lambda: team_standings(event)),
-        "participant_standings_ms": _median_ms(lambda: participant_standings(event)),
-    }
+    event_id = event.id
+    out: dict[str, float] = {}
+    for name, fn in (
+        ("team_standings", team_standings),
+        ("participant_standings", participant_standings),
+    ):
+        fn(event)
+        out[f"{name}_ms"] = _median_ms(lambda fn=fn: fn(event))  # cached
+        out[f"{name}_answer_ms"] = after(lambda fn=fn: fn(event), full=False)
+        out[f"{name}_full_ms"] = after(lambda fn=fn: fn(event), full=True)
     db.session.remove()
     client = app.test_client()
     name, _, value = cookie.partition("=")
@@ -46,6 +73,8 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str) -> dict[str, float]:
 
     poll()
     out["standings_json_ms"] = _median_ms(poll)
+    out["standings_json_answer_ms"] = after(poll, full=False)
+    out["standings_json_full_ms"] = after(poll, full=True)
     return out
 
 

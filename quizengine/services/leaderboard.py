@@ -16,7 +16,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import case, func, or_, select
 
@@ -39,8 +39,10 @@ from quizengine.services.newest import NewestCache
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
+    """One row of a ranked board (a named tuple: immutable, and 5,000 of them are built in
+    half the time of frozen dataclasses)."""
+
     rank: int
     id: int  # team id or participant id
     name: str
@@ -235,6 +237,7 @@ def _creative_and_adjustment_items(
 
 
 def _question_where(event: Event, until: datetime | None) -> list[Any]:
+    """The conditions of counted question attempts, the event first (see below)."""
     where = [
         Attempt.event_id == event.id,
         Task.kind != "creative",
@@ -289,17 +292,22 @@ def _question_tallies_of(
 ) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
     """Question points of only these teams and participants, by indexed lookups: a team's
     attempts by attempt(event_id, team_id); a participant's by who started or answered them
-    (the groups of other scorers those rows bring along are partial and dropped)."""
+    (the groups of other scorers those rows bring along are partial and dropped). The
+    participants' query names no event: participant ids are the event's own, and SQLite
+    without statistics would otherwise walk the event's attempts (25 ms, not 0.1 ms)."""
     where = _question_where(event, until)
     out_teams: dict[int, _Tally] = {}
     out_people: dict[int, _Tally] = {}
     for wanted, out, key, match in (
-        (teams, out_teams, Attempt.team_id, Attempt.team_id.in_(teams)),
+        (teams, out_teams, Attempt.team_id, [*where, Attempt.team_id.in_(teams)]),
         (
             people,
             out_people,
             _SCORER,
-            or_(Attempt.participant_id.in_(people), Attempt.answered_by_id.in_(people)),
+            [
+                *where[1:],  # all but the event
+                or_(Attempt.participant_id.in_(people), Attempt.answered_by_id.in_(people)),
+            ],
         ),
     ):
         if not wanted:
@@ -307,7 +315,7 @@ def _question_tallies_of(
         query = (
             select(key, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
             .join(Task, Task.id == Attempt.task_id)
-            .where(*where, match)
+            .where(*match)
             .group_by(key)
         )
         for ident, points, done, at in db.session.execute(query):
@@ -574,27 +582,29 @@ def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> 
 
 
 def _rank(entries: list[tuple[int, str, str, _Tally]]) -> list[Standing]:
-    def order(e: tuple[int, str, str, _Tally]) -> tuple[int, float, str, int]:
+    """Most points first, then who reached the score first (never: last), then by name and
+    id; equal points reached at the same moment share a rank."""
+
+    def order(e: tuple[int, str, str, _Tally]) -> tuple[int, bool, datetime, str, int]:
         reached = e[3].reached_at
-        return (
-            -e[3].points,
-            reached.timestamp() if reached else float("inf"),
-            e[1].casefold(),
-            e[0],
-        )
+        return (-e[3].points, reached is None, reached or _NEVER, e[1].casefold(), e[0])
 
     out: list[Standing] = []
     previous: tuple[int, datetime | None] | None = None
     rank = 0
+    make = Standing._make
     for i, (ident, name, team_name, tally) in enumerate(sorted(entries, key=order), start=1):
         key = (tally.points, tally.reached_at)
         if key != previous:
             rank = i
             previous = key
         out.append(
-            Standing(rank, ident, name, team_name, tally.points, tally.reached_at, tally.tasks_done)
+            make((rank, ident, name, team_name, tally.points, tally.reached_at, tally.tasks_done))
         )
     return out
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)  # stands in for "not reached" (sorted after all)
 
 
 def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]) -> T:
