@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from pathlib import Path
 
 from flask import (
@@ -19,6 +20,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from checkpoints.scoring import review_points
 from checkpoints.timeutil import format_local, utc_now
@@ -36,8 +39,15 @@ from quizengine.services.checkins import Refused
 PHOTO_FIELD = "photos"
 
 
+@cache
+def _task_by_id() -> Select[tuple[Task]]:
+    """The task with its checkpoint (the opening hours and the access check need it: one
+    statement, not two), built once per process."""
+    return select(Task).options(joinedload(Task.checkpoint)).where(Task.id == bindparam("task_id"))
+
+
 def _task(task_id: int, participant: Participant) -> Task:
-    task = db.session.get(Task, task_id)
+    task = db.session.scalars(_task_by_id(), {"task_id": task_id}).first()
     if task is None or task.event_id != participant.event_id:
         abort(404, description=_("Unknown task."))
     return task

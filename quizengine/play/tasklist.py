@@ -1,17 +1,21 @@
 """The task lists of the home and checkpoint pages: one row per task with its state (points to
-win, running, time is up, the points scored...), read in two queries whatever the number of
-tasks, with every label translated once per page rather than once per row."""
+win, running, time is up, the points scored...), read in one statement whatever the number of
+tasks (the tasks joined with the owner's attempts), with every label translated once per
+language and process rather than once per row.
+
+The statements are built once per process with bound parameters and run on the session's
+connection as plain Core (no ORM objects): a page needs a few columns, not the rows' objects.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from markupsafe import escape
+from sqlalchemy import Select, and_, bindparam, select
 
 from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptStatus, Participant, Submission, Task
@@ -22,102 +26,135 @@ from quizengine.services.checkins import Refused
 CREATIVE = "creative"
 _ANY_ID = 987654321  # builds the task URL pattern once; each row fills in its id
 
+_TASK = Task.__table__
+_ATTEMPT = Attempt.__table__
+_SUBMISSION = Submission.__table__
 
-@dataclass(frozen=True)
-class TaskInfo:
-    """The columns of a task the list shows (no prompt, no answer)."""
+# The status of an attempt's latest submission (creative tasks), read along with the attempt.
+_LATEST_REVIEW_STATUS = (
+    select(_SUBMISSION.c.status)
+    .where(_SUBMISSION.c.attempt_id == _ATTEMPT.c.id)
+    .order_by(_SUBMISSION.c.id.desc())
+    .limit(1)
+    .correlate(_ATTEMPT)
+    .scalar_subquery()
+)
 
-    id: int
-    title: str
-    kind: str
-    points: int
-    checkpoint_id: int | None
+# The event's tasks in their order, each with the owner's attempt (NULLs when not started):
+# the unique (task_id, owner) index finds the attempt of each task. No prompt, no answer.
+_EVENT_TASKS: Select[Any] = (
+    select(
+        _TASK.c.id,
+        _TASK.c.title,
+        _TASK.c.kind,
+        _TASK.c.points,
+        _TASK.c.checkpoint_id,
+        _ATTEMPT.c.status,
+        _ATTEMPT.c.points,
+        _ATTEMPT.c.correct,
+        _ATTEMPT.c.deadline,
+        _LATEST_REVIEW_STATUS,
+    )
+    .select_from(
+        _TASK.outerjoin(
+            _ATTEMPT,
+            and_(_ATTEMPT.c.task_id == _TASK.c.id, _ATTEMPT.c.owner == bindparam("owner")),
+        )
+    )
+    .where(_TASK.c.event_id == bindparam("event_id"))
+    .order_by(_TASK.c.position, _TASK.c.id)
+)
+_CHECKPOINT_TASKS = _EVENT_TASKS.where(_TASK.c.checkpoint_id == bindparam("checkpoint_id"))
 
 
-@dataclass(frozen=True)
-class AttemptInfo:
-    """The columns of an attempt the list shows."""
-
-    task_id: int
-    status: str
-    points: int
-    correct: bool | None
-    deadline: datetime
-    review: str | None = None  # status of the latest submission (creative tasks)
+# One row of the list as HTML, filled in Python: a home page lists up to hundreds of tasks,
+# and a Jinja macro looping over them (four attribute look-ups and escapes per row) cost as
+# much as reading the rows. The labels are escaped once per language and the URL pattern
+# checked once per page, so a row escapes only its title (memoised: titles repeat).
+_ROW_HTML = (
+    '\n  <li><a class="task-link" href="{href}">\n    <span>{title}</span>\n'
+    '    <span class="state{tone}">{state}</span></a></li>'
+)
 
 
-@dataclass(frozen=True)
-class TaskRow:
-    """One line of the list: ``tone`` is "" (nothing done yet), "run", "ok", "bad" or "wait"."""
+class TaskRow(NamedTuple):
+    """One line of the list: ``tone`` is "" (nothing done yet), "run", "ok", "bad" or "wait".
+    In a template the row is its ``<li>`` (``__html__``): ``{{ rows|join }}``."""
 
     id: int
     title: str
     state: str
     tone: str
     href: str
+    checkpoint_id: int | None = None
+    html: str = ""
+
+    def __html__(self) -> str:
+        return self.html
 
 
-def tasks_of(event_id: int, checkpoint_id: int | None = None) -> list[TaskInfo]:
-    """The event's tasks (only those of one checkpoint when ``checkpoint_id`` is given), in
-    their order, as plain rows."""
-    q = select(Task.id, Task.title, Task.kind, Task.points, Task.checkpoint_id).where(
-        Task.event_id == event_id
-    )
-    if checkpoint_id is not None:
-        q = q.where(Task.checkpoint_id == checkpoint_id)
-    rows = db.session.execute(q.order_by(Task.position, Task.id))
-    return [TaskInfo(*row) for row in rows]
+_ESCAPED: dict[str, str] = {}  # title -> its HTML (a pure function of the text: never stale)
+_ESCAPED_MAX = 4096
 
 
-# The status of an attempt's latest submission (creative tasks), read along with the attempt.
-_LATEST_REVIEW_STATUS = (
-    select(Submission.status)
-    .where(Submission.attempt_id == Attempt.id)
-    .order_by(Submission.id.desc())
-    .limit(1)
-    .correlate(Attempt)
-    .scalar_subquery()
-)
+def _escaped(text: str) -> str:
+    found = _ESCAPED.get(text)
+    if found is None:
+        if len(_ESCAPED) >= _ESCAPED_MAX:
+            _ESCAPED.clear()
+        found = _ESCAPED[text] = str(escape(text))
+    return found
 
 
-def attempts_of(
-    participant: Participant, tasks: Sequence[TaskInfo] | None = None
-) -> dict[int, AttemptInfo]:
-    """The participant's owner's (team's or own) attempts by task id (only those of ``tasks``
-    when given: a checkpoint page needs a handful, not the team's whole day), with the status
-    of each one's latest submission: one query, however many attempts."""
+def task_list(
+    participant: Participant, now: datetime, checkpoint_id: int | None = None
+) -> list[TaskRow]:
+    """The rows of the event's tasks (only those of one checkpoint when ``checkpoint_id`` is
+    given) in their order, each in the state of the participant's owner's (team's or own)
+    attempt: one statement, however many tasks and attempts."""
     try:
-        owner = owner_of(participant)
+        owner: str | None = owner_of(participant)
     except Refused:
-        return {}
-    if tasks is not None and not tasks:
-        return {}
-    mine: tuple[Any, ...] = (Attempt.event_id == participant.event_id, Attempt.owner == owner)
-    if tasks is not None:
-        mine = (*mine, Attempt.task_id.in_([t.id for t in tasks]))
-    rows = db.session.execute(
-        select(
-            Attempt.task_id,
-            Attempt.status,
-            Attempt.points,
-            Attempt.correct,
-            Attempt.deadline,
-            _LATEST_REVIEW_STATUS,
-        ).where(*mine)
-    )
-    return {row[0]: AttemptInfo(*row) for row in rows}
+        owner = None  # no team in a team event: nothing started, nothing matches NULL
+    params: dict[str, Any] = {"owner": owner, "event_id": participant.event_id}
+    statement = _EVENT_TASKS
+    if checkpoint_id is not None:
+        statement, params["checkpoint_id"] = _CHECKPOINT_TASKS, checkpoint_id
+    rows = db.session.connection().execute(statement, params).all()
+    if not rows:
+        return []
+    labels, labels_html = _labels()
+    href_of = url_filler("play.task", "task_id", _ANY_ID)
+    plain_href = str(escape(href_of(_ANY_ID))) == href_of(_ANY_ID)  # no escaping per row
+    out: list[TaskRow] = []
+    for task_id, title, kind, points, cp_id, status, got, correct, deadline, review in rows:
+        key, tone, fill = _state(points, status, got, correct, deadline, review, now)
+        if not title:
+            title = labels[CREATIVE if kind == CREATIVE else "question"]
+        href = href_of(task_id)
+        values = {"points": fill}
+        html = _ROW_HTML.format(
+            href=href if plain_href else escape(href),
+            title=_escaped(title),
+            tone=f" {tone}" if tone else "",
+            state=labels_html[key] % values if fill is not None else labels_html[key],
+        )
+        state = labels[key] % values if fill is not None else labels[key]
+        out.append(TaskRow(task_id, title, state, tone, href, cp_id, html))
+    return out
 
 
-_LABELS: dict[str, dict[str, str]] = {}
+_LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
 
 
-def _labels() -> dict[str, str]:
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
     """Every label the list may show, translated once per language and process ("%(points)d
-    points" is filled per row)."""
+    points" is filled per row), as text and as escaped HTML."""
     locale = str(get_locale())
     found = _LABELS.get(locale)
     if found is None:
-        found = _LABELS[locale] = _translated_labels()
+        text = _translated_labels()
+        found = _LABELS[locale] = (text, {k: str(escape(v)) for k, v in text.items()})
     return found
 
 
@@ -139,34 +176,30 @@ def _translated_labels() -> dict[str, str]:
 
 
 def _state(
-    labels: Mapping[str, str], task: TaskInfo, a: AttemptInfo | None, now: datetime
-) -> tuple[str, str]:
-    if a is None:
-        return labels["points"] % {"points": task.points}, ""
-    if a.status == AttemptStatus.RUNNING:
-        return (labels["running"], "run") if now <= a.deadline else (labels["up"], "bad")
-    if a.status == AttemptStatus.SUBMITTED:
-        review = a.review or "pending"
-        tone = {"pending": "wait", "approved": "ok"}.get(review, "bad")
-        return labels.get(review, labels["pending"]), tone
-    if a.status == AttemptStatus.LATE:
-        return labels["late"], "bad"
-    if a.correct:
-        return labels["scored"] % {"points": a.points}, "ok"
-    return labels["wrong"], "bad"
+    task_points: int,
+    status: str | None,
+    points: int | None,
+    correct: bool | None,
+    deadline: datetime | None,
+    review: str | None,
+    now: datetime,
+) -> tuple[str, str, int | None]:
+    """The label, tone and the number of points to fill in of a task whose owner's attempt
+    has ``status`` (None: not started yet)."""
+    if status is None:
+        return "points", "", task_points
+    if status == AttemptStatus.RUNNING:
+        assert deadline is not None
+        return ("running", "run", None) if now <= deadline else ("up", "bad", None)
+    if status == AttemptStatus.SUBMITTED:
+        review = review if review in _REVIEW_TONES else "pending"
+        return review, _REVIEW_TONES[review], None
+    if status == AttemptStatus.LATE:
+        return "late", "bad", None
+    if correct:
+        return "scored", "ok", points
+    return "wrong", "bad", None
 
 
-def task_rows(
-    tasks: Sequence[TaskInfo], attempts: Mapping[int, AttemptInfo], now: datetime
-) -> list[TaskRow]:
-    """The rows to show, in the order of ``tasks``."""
-    if not tasks:
-        return []
-    labels = _labels()
-    href_of = url_filler("play.task", "task_id", _ANY_ID)
-    out: list[TaskRow] = []
-    for task in tasks:
-        state, tone = _state(labels, task, attempts.get(task.id), now)
-        title = task.title or labels[CREATIVE if task.kind == CREATIVE else "question"]
-        out.append(TaskRow(task.id, title, state, tone, href_of(task.id)))
-    return out
+# The latest submission's status -> its tone; any other status reads as "waiting".
+_REVIEW_TONES = {"pending": "wait", "approved": "ok", "rejected": "bad", "disqualified": "bad"}

@@ -3,13 +3,15 @@ checkpoint scan and check-in. Task pages are in task_views.py."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import cache
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from checkpoints.answers import normalize_text
 from checkpoints.codes import is_well_formed_code, normalize_code
@@ -28,14 +30,15 @@ from quizengine.play.common import (
     wants_json,
 )
 from quizengine.play.forms import CheckInForm, ConfirmForm, JoinForm, first_error
-from quizengine.play.tasklist import TaskRow, attempts_of, task_rows, tasks_of
+from quizengine.play.tasklist import task_list
 from quizengine.services import leaderboard
 from quizengine.services.checkins import (
     Refused,
+    Visited,
     check_in,
-    has_access,
+    checkpoint_with_access,
     open_problem,
-    visited_ids,
+    visited_checkpoints,
     window_problem,
 )
 from quizengine.services.events import event_by_slug
@@ -53,8 +56,13 @@ def index() -> ResponseReturnValue:
     return render_template("play/index.html")
 
 
+# Login tokens are URL-safe base64 (checkpoints.codes.new_secret): anything else is unknown
+# without asking the database (which may refuse it: PostgreSQL text cannot hold NUL).
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def _participant_by_token(token: str) -> Participant:
-    if not 16 <= len(token) <= 64:
+    if not TOKEN.fullmatch(token):
         abort(404)
     participant = db.session.scalar(select(Participant).where(Participant.login_token == token))
     if participant is None:
@@ -137,18 +145,13 @@ class CheckpointLink:
     href: str
 
 
-def _visited_links(event_id: int, visited: set[int]) -> list[CheckpointLink]:
-    """Name and link of each visited checkpoint, in the event's order (the URL pattern is
-    built once, not once per row)."""
+def _visited_links(visited: list[Visited]) -> list[CheckpointLink]:
+    """Name and link of each visited checkpoint (the URL pattern is built once, not once per
+    row)."""
     if not visited:
         return []
-    rows = db.session.execute(
-        select(Checkpoint.code, Checkpoint.name)
-        .where(Checkpoint.event_id == event_id, Checkpoint.id.in_(visited))
-        .order_by(Checkpoint.position, Checkpoint.id)
-    )
     href_of = url_filler("play.checkpoint", "code", "CODEMARK")
-    return [CheckpointLink(name, href_of(code)) for code, name in rows]
+    return [CheckpointLink(cp.name, href_of(cp.code)) for cp in visited]
 
 
 @bp.get("/home")
@@ -158,12 +161,12 @@ def home() -> ResponseReturnValue:
         return render_template("play/login_needed.html", next=request.path), 401
     event = participant.event
     now = utc_now()
-    visited = visited_ids(participant)
-    attempts = attempts_of(participant)
-    tasks = tasks_of(event.id)
-    open_tasks = task_rows([t for t in tasks if t.checkpoint_id in visited], attempts, now)
-    free_tasks = task_rows([t for t in tasks if t.checkpoint_id is None], attempts, now)
-    checkpoints = _visited_links(event.id, visited)
+    visited = visited_checkpoints(participant)
+    visited_ids = {cp.id for cp in visited}
+    rows = task_list(participant, now)
+    open_tasks = [t for t in rows if t.checkpoint_id in visited_ids]
+    free_tasks = [t for t in rows if t.checkpoint_id is None]
+    checkpoints = _visited_links(visited)
     return render_template(
         "play/home.html",
         participant=participant,
@@ -194,21 +197,37 @@ def typed_code() -> ResponseReturnValue:
     return render_template("play/typed_code.html", error=None)
 
 
+@cache
+def _checkpoint_by_code() -> Select[tuple[Checkpoint]]:
+    return select(Checkpoint).where(Checkpoint.code == bindparam("code"))
+
+
 def _checkpoint(code: str, participant: Participant | None) -> Checkpoint:
     """The checkpoint of this code in the participant's event; one 404 for all the rest."""
+    return _checkpoint_and_access(code, participant, access=False)[0]
+
+
+def _checkpoint_and_access(
+    code: str, participant: Participant | None, *, access: bool = True
+) -> tuple[Checkpoint, bool]:
+    """``_checkpoint`` and, with ``access`` and a participant, whether its tasks are open to
+    them (``has_access``), read in the same statement."""
     canonical = normalize_code(code[:64])
-    found = None
+    found, unlocked = None, False
     if is_well_formed_code(canonical):
-        found = db.session.scalar(select(Checkpoint).where(Checkpoint.code == canonical))
+        if access and participant is not None:
+            found, unlocked = checkpoint_with_access(canonical, participant) or (None, False)
+        else:
+            found = db.session.scalars(_checkpoint_by_code(), {"code": canonical}).first()
     if found is None or (participant is not None and found.event_id != participant.event_id):
         abort(404, description=_("Unknown checkpoint. Check the code on the sheet and try again."))
-    return found
+    return found, unlocked
 
 
 @bp.get("/c/<code>")
 def checkpoint(code: str) -> ResponseReturnValue:
     participant = current_participant()
-    cp = _checkpoint(code, participant)
+    cp, access = _checkpoint_and_access(code, participant)
     if participant is None:
         g.event_language = cp.event.language
         # Remembered in the cookie only (no server state): the personal link brings them back.
@@ -219,20 +238,14 @@ def checkpoint(code: str) -> ResponseReturnValue:
     if code != cp.code:
         return redirect(url_for("play.checkpoint", code=cp.code))
     now = utc_now()
-    access = has_access(participant, cp)
     return render_template(
         "play/checkpoint.html",
         cp=cp,
         event=cp.event,
         problem=open_problem(cp.event, cp, now),
         access=access,
-        tasks=_checkpoint_tasks(participant, cp, now) if access else [],
+        tasks=task_list(participant, now, cp.id) if access else [],
     )
-
-
-def _checkpoint_tasks(participant: Participant, cp: Checkpoint, now: datetime) -> list[TaskRow]:
-    tasks = tasks_of(cp.event_id, cp.id)
-    return task_rows(tasks, attempts_of(participant, tasks), now)
 
 
 @bp.post("/c/<code>/checkin")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from checkpoints.scoring import question_points
@@ -37,12 +38,21 @@ def owner_of(participant: Participant) -> str:
     return owner_key(participant.team_id, participant.id, team_mode)
 
 
-def find(participant: Participant, task: Task, *, lock: bool = False) -> Attempt | None:
-    """The attempt of this participant's owner (team or self) at ``task``, if it exists."""
-    q = select(Attempt).where(Attempt.task_id == task.id, Attempt.owner == owner_of(participant))
+@cache
+def _find_statement(lock: bool) -> Select[tuple[Attempt]]:
+    """Built once per process (per ``lock``), with bound parameters."""
+    q = select(Attempt).where(
+        Attempt.task_id == bindparam("task_id"), Attempt.owner == bindparam("owner")
+    )
     if lock:
         q = q.with_for_update().execution_options(populate_existing=True)
-    return db.session.scalar(q)
+    return q
+
+
+def find(participant: Participant, task: Task, *, lock: bool = False) -> Attempt | None:
+    """The attempt of this participant's owner (team or self) at ``task``, if it exists."""
+    params = {"task_id": task.id, "owner": owner_of(participant)}
+    return db.session.scalars(_find_statement(lock), params).first()
 
 
 def check_task(participant: Participant, task: Task) -> None:

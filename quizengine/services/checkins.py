@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, union
+from sqlalchemy import bindparam, select, union
 
 from checkpoints.flags import PastFix, position_flags
 from checkpoints.geofence import Fix, Place, Verdict, decide
@@ -115,18 +116,23 @@ def format_distance(metres: float) -> str:
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
 
 
-def _previous_fixes(participant: Participant) -> list[PastFix]:
-    rows = db.session.execute(
+@cache
+def _previous_fixes_statement() -> Any:
+    return (
         select(CheckIn.lat, CheckIn.lon, CheckIn.created_at, Checkpoint.name)
         .join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
         .where(
-            CheckIn.participant_id == participant.id,
+            CheckIn.participant_id == bindparam("participant_id"),
             CheckIn.lat.is_not(None),
             CheckIn.lon.is_not(None),
         )
         .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
         .limit(PAST_FIXES)
-    ).all()
+    )
+
+
+def _previous_fixes(participant: Participant) -> list[PastFix]:
+    rows = db.session.execute(_previous_fixes_statement(), {"participant_id": participant.id}).all()
     return [PastFix(lat, lon, at, name) for lat, lon, at, name in rows]
 
 
@@ -191,31 +197,93 @@ def check_in(
     )
 
 
-def _unlocking_checkins(participant: Participant, *where: Any) -> Any:
-    """Accepted check-ins that unlock tasks for this participant: their own and, in team mode,
-    any member's or a manual check-in of the team. A UNION of two lookups, each on its own
-    index (participant, team), so neither scans the event's check-ins whatever the database's
-    planner statistics say."""
+def _team_mode(participant: Participant) -> bool:
+    return participant.event.mode == Mode.TEAM and participant.team_id is not None
+
+
+def _who(participant: Participant) -> dict[str, Any]:
+    """The bound parameters of the statements below for this participant."""
+    if _team_mode(participant):
+        return {"participant_id": participant.id, "team_id": participant.team_id}
+    return {"participant_id": participant.id}
+
+
+def _unlocking_checkins(team: bool, *where: Any) -> Any:
+    """Accepted check-ins that unlock tasks for this participant (bound parameter
+    ``participant_id``): their own and, with ``team`` (team mode), any member's or a manual
+    check-in of the team (``team_id``). A UNION of two lookups, each on its own index
+    (participant, team), so neither scans the event's check-ins whatever the database's planner
+    statistics say."""
     own = select(CheckIn.checkpoint_id).where(
-        CheckIn.participant_id == participant.id, CheckIn.accepted.is_(True), *where
+        CheckIn.participant_id == bindparam("participant_id"), CheckIn.accepted.is_(True), *where
     )
-    if participant.event.mode == Mode.TEAM and participant.team_id is not None:
-        team = select(CheckIn.checkpoint_id).where(
-            CheckIn.team_id == participant.team_id, CheckIn.accepted.is_(True), *where
+    if team:
+        mates = select(CheckIn.checkpoint_id).where(
+            CheckIn.team_id == bindparam("team_id"), CheckIn.accepted.is_(True), *where
         )
-        return union(own, team)
+        return union(own, mates)
     return own
+
+
+# The statements are built once per process (per mode), with bound parameters: building one
+# costs about as much as running it.
+
+
+@cache
+def _access_statement(team: bool) -> Any:
+    return _unlocking_checkins(team, CheckIn.checkpoint_id == bindparam("checkpoint_id")).limit(1)
+
+
+@cache
+def _checkpoint_with_access_statement(team: bool) -> Any:
+    unlocked = _unlocking_checkins(team, CheckIn.checkpoint_id == Checkpoint.id).exists()
+    return select(Checkpoint, unlocked).where(Checkpoint.code == bindparam("code"))
+
+
+@cache
+def _visited_statement(team: bool) -> Any:
+    return (
+        select(Checkpoint.id, Checkpoint.code, Checkpoint.name)
+        .where(
+            Checkpoint.event_id == bindparam("event_id"),
+            Checkpoint.id.in_(_unlocking_checkins(team)),
+        )
+        .order_by(Checkpoint.position, Checkpoint.id)
+    )
 
 
 def has_access(participant: Participant, checkpoint: Checkpoint) -> bool:
     """An accepted check-in at ``checkpoint`` by this participant or, in team mode, by any
     member of the team or an organizer's manual check-in of the team."""
     found = db.session.execute(
-        _unlocking_checkins(participant, CheckIn.checkpoint_id == checkpoint.id).limit(1)
+        _access_statement(_team_mode(participant)),
+        {**_who(participant), "checkpoint_id": checkpoint.id},
     ).first()
     return found is not None
 
 
-def visited_ids(participant: Participant) -> set[int]:
-    """Ids of the checkpoints whose tasks this participant (or team) has unlocked."""
-    return set(db.session.scalars(_unlocking_checkins(participant)))
+def checkpoint_with_access(code: str, participant: Participant) -> tuple[Checkpoint, bool] | None:
+    """The checkpoint of this public code (of any event: the caller checks) and whether its
+    tasks are open to the participant (``has_access``), read in one statement."""
+    row = db.session.execute(
+        _checkpoint_with_access_statement(_team_mode(participant)),
+        {**_who(participant), "code": code},
+    ).first()
+    return None if row is None else (row[0], bool(row[1]))
+
+
+@dataclass(frozen=True)
+class Visited:
+    id: int
+    code: str
+    name: str
+
+
+def visited_checkpoints(participant: Participant) -> list[Visited]:
+    """The checkpoints whose tasks this participant (or team) has unlocked, in the event's
+    order: one statement."""
+    rows = db.session.execute(
+        _visited_statement(_team_mode(participant)),
+        {**_who(participant), "event_id": participant.event_id},
+    )
+    return [Visited(*row) for row in rows]
