@@ -5,14 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 REVIEW_POLICIES = ("mean", "last")
 
 
-def _round_half_up(value: Decimal | Fraction) -> int:
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
+def _round_half_up(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
@@ -57,4 +54,8 @@ def review_points(awarded: Sequence[int], policy: str) -> int | None:
         return None
     if policy == "last":
         return int(awarded[-1])
-    return _round_half_up(Fraction(sum(int(a) for a in awarded), len(awarded)))
+    total, count = sum(int(a) for a in awarded), len(awarded)
+    # Half up (away from zero at .5) in integers: exact, and no Fraction per submission
+    # when a leaderboard sums thousands of them.
+    whole = (2 * abs(total) + count) // (2 * count)
+    return whole if total >= 0 else -whole

@@ -6,7 +6,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from checkpoints.timeutil import utc_now
@@ -110,6 +118,8 @@ class Adjustment(db.Model):
         UniqueConstraint("event_id", "key"),
         CheckConstraint("team_id IS NOT NULL OR participant_id IS NOT NULL", name="who"),
         CheckConstraint("reason <> ''", name="reason"),
+        # The leaderboard finds the adjustments a score version added (services/score_version).
+        Index("ix_adjustment_event_scored", "event_id", "scored_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +135,8 @@ class Adjustment(db.Model):
         ForeignKey("organizer.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # The score version that added or changed it (see attempt.scored_version).
+    scored_version: Mapped[int | None] = mapped_column(BigInteger)
 
     team: Mapped[Team | None] = relationship()
     participant: Mapped[Participant | None] = relationship()

@@ -399,10 +399,11 @@ def _advanced(
     event: Event, until: datetime | None, base: _Board, since: int, *, teams_only: bool
 ) -> _Board | None:
     """``base`` (cached at version ``since``, no full change after it) brought up to date
-    from the attempts stamped with a later version: question points summed again for their
-    teams, starters and answerers; judged creative points and adjustments for the teams and
-    submission authors of those of them that have submissions (only a submission or a review
-    changes those narrowly); everyone else's tallies kept. None when too many changed."""
+    from the rows stamped with a later version: question points summed again for the stamped
+    attempts' teams, starters and answerers; judged creative points and adjustments for the
+    teams and submission authors of those of them that have submissions (only a submission or
+    a review changes those narrowly) and for the stamped adjustments' teams and participants;
+    everyone else's tallies kept. None when too many changed."""
     rows = db.session.execute(
         select(Attempt.id, Attempt.team_id, Attempt.participant_id, Attempt.answered_by_id).where(
             Attempt.event_id == event.id, Attempt.scored_version > since
@@ -417,15 +418,24 @@ def _advanced(
                 .distinct()
             )
         )
+    # Adjustments added or changed: their team, or their participant and the team they are in.
+    adjusted = db.session.execute(
+        select(Adjustment.team_id, Adjustment.participant_id, Participant.team_id)
+        .outerjoin(Participant, Participant.id == Adjustment.participant_id)
+        .where(Adjustment.event_id == event.id, Adjustment.scored_version > since)
+    ).all()
     with_subs = {attempt_id for attempt_id, _ in subs}
     q_teams = {row[1] for row in rows if row[1] is not None}
     o_teams = {row[1] for row in rows if row[1] is not None and row[0] in with_subs}
+    o_teams.update(team if team is not None else member_of for team, _, member_of in adjusted)
+    o_teams.discard(None)  # type: ignore[arg-type]
     q_people: set[int] = set()
     o_people: set[int] = set()
     if not teams_only:
         # Who started an attempt scored it while it named no answerer: both are summed again.
         q_people = {p for row in rows for p in row[2:] if p is not None}
         o_people = {author for _, author in subs}
+        o_people.update(pid for _, pid, _ in adjusted if pid is not None)
     if len(q_teams | o_teams) + len(q_people | o_people) > MAX_TOUCHED:
         return None
     fresh_q = _question_tallies_of(event, until, q_teams, q_people)

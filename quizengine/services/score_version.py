@@ -5,12 +5,12 @@ re-scoring, disqualification, team moves, task points), so no service can forget
 leaderboard cache keys on (event, epoch, version) and is therefore never stale after a commit,
 in any worker or host. Writes that bypass the ORM (bulk SQL) must call ``bump`` themselves.
 
-A version whose only changes are answers, submissions and reviews is *narrow*: the hook stamps
-each attempt they touch with it (``attempt.scored_version``), so a sum cached at an earlier
-version is brought up to date by summing again only the teams and participants of the stamped
-attempts. Every other change (adjustments, deletions, an attempt or submission moved to another
-team or person, task points, names, the review policy) is *full* and moves ``full_version``: a
-sum cached before it is summed anew.
+A version whose only changes are answers, submissions, reviews and adjustments is *narrow*: the
+hook stamps each attempt and adjustment they touch with it (``scored_version``), so a sum cached
+at an earlier version is brought up to date by summing again only the teams and participants of
+the stamped rows. Every other change (deletions, an attempt, submission or adjustment moved to
+another team or person, task points, names, team moves, the review policy) is *full* and moves
+``full_version``: a sum cached before it is summed anew.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ PENDING = "quizengine.score_version.pending"
 
 # Attempt columns that say whose points an attempt's are (its team, its scorer): changing
 # them moves points away from someone the stamped row no longer names, so the change is full.
+ADJUSTMENT_OWNERS = ("team_id", "participant_id", "team", "participant")
 SUBMISSION_OWNERS = ("attempt_id", "participant_id", "attempt", "participant")
 ATTEMPT_OWNERS = (
     "team_id",
@@ -134,13 +135,14 @@ def _moved(obj: Any, names: tuple[str, ...]) -> set[str]:
     return {name for name in names if attrs[name].history.has_changes()}
 
 
-def _stamp_target(session: Session, obj: Any) -> Attempt | int | None:
+def _stamp_target(session: Session, obj: Any) -> Attempt | Adjustment | int | None:
     """The attempt to stamp when this change is narrow (see the module's docstring), else
     None. A new attempt, or one whose owners did not change; naming the answerer of an attempt
     that named none (the leaderboard sums again both the participant who started it, the
     scorer while none was named, and the answerer, both in the row). A submission or a review
     of one stamps the submission's attempt (its team, and the authors of its submissions, are
-    summed again), unless it moved to another attempt or author. Deletions are full."""
+    summed again), unless it moved to another attempt or author. An adjustment stamps itself
+    (its team or participant are summed again), unless it moved. Deletions are full."""
     if obj in session.deleted:
         return None
     new = obj in session.new
@@ -150,6 +152,8 @@ def _stamp_target(session: Session, obj: Any) -> Attempt | int | None:
             return obj
         before = obj.__dict__["_sa_instance_state"].attrs["answered_by_id"].history.deleted
         return obj if moved == {"answered_by_id"} and list(before) == [None] else None
+    if isinstance(obj, Adjustment):
+        return obj if new or not _moved(obj, ADJUSTMENT_OWNERS) else None
     if isinstance(obj, Submission):
         if not new and _moved(obj, SUBMISSION_OWNERS):
             return None
@@ -169,7 +173,7 @@ def _stamp_target(session: Session, obj: Any) -> Attempt | int | None:
 @event.listens_for(Session, "before_flush")
 def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
     full: dict[int, bool] = {}
-    stamped: dict[int, list[Attempt | int]] = {}
+    stamped: dict[int, list[Attempt | Adjustment | int]] = {}
     with session.no_autoflush:
         for obj in (*session.new, *session.dirty, *session.deleted):
             if isinstance(obj, TRACKED) and _counts(session, obj):
@@ -186,7 +190,7 @@ def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
             version = bump(session, event_id, full=full[event_id])
             ids = set()
             for target in stamped.get(event_id, ()):
-                if isinstance(target, Attempt):
+                if isinstance(target, Attempt | Adjustment):
                     target.scored_version = version
                 else:
                     ids.add(target)

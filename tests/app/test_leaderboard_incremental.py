@@ -137,7 +137,9 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
         + ["unnamed answer", "name answerer"] * 2
         + ["review"] * 3
         + ["re-review", "reject"]
-        + ["adjust", "move", "reassign", "delete", "retask"]
+        + ["adjust"] * 3
+        + ["re-adjust", "move adjustment", "delete adjustment"]
+        + ["move", "reassign", "delete", "retask"]
     )
     answered = _answered(w)
     if kind in ("correct", "reassign", "delete", "late zero") and not answered:
@@ -177,18 +179,33 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
     elif kind == "late zero":
         a = rnd.choice(answered)
         a.points, a.status, a.correct = 0, "late", False
-    elif kind == "adjust":
+    elif kind == "adjust":  # to a participant or a whole team
         who = rnd.choice(w.people)
+        team = rnd.choice([None, who.team_id])
         db.session.add(
             Adjustment(
                 event_id=event.id,
-                participant_id=who.id,
+                participant_id=who.id if team is None else None,
+                team_id=team,
                 points=rnd.randrange(-20, 20),
                 reason="bonus",
                 key=f"adj-{minute}",
                 created_at=at(event, minute),
             )
         )
+    elif kind in ("re-adjust", "move adjustment", "delete adjustment"):
+        adjustments = list(
+            db.session.scalars(select(Adjustment).where(Adjustment.event_id == event.id))
+        )
+        if not adjustments:
+            return _step(w, rnd, minute)
+        adj = rnd.choice(adjustments)
+        if kind == "re-adjust":
+            adj.points = rnd.randrange(-20, 20)
+        elif kind == "move adjustment":
+            adj.team_id, adj.participant_id = None, rnd.choice(w.people).id
+        else:
+            db.session.delete(adj)
     elif kind == "move":
         rnd.choice(w.people).team = rnd.choice(w.teams)
     elif kind == "reassign":  # another answerer named instead of the one named
@@ -223,7 +240,7 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
     elif kind == "retask":
         rnd.choice(w.questions).points = rnd.randrange(10, 100)
     db.session.commit()
-    narrow = ("correct", "late zero", "review", "re-review", "reject")
+    narrow = ("correct", "late zero", "review", "re-review", "reject", "adjust", "re-adjust")
     return "narrow" if kind in narrow else f"full: {kind}"
 
 
@@ -254,7 +271,7 @@ def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(c
         assert kinds["narrow"] >= 40 and kinds["full"] >= 10, kinds
 
 
-def test_an_answer_and_a_review_are_narrow_and_stamped_and_an_adjustment_is_full(ctx):
+def test_answers_reviews_and_adjustments_are_narrow_and_stamped_a_deletion_is_full(ctx):
     w = _world()
     event, ana = w.event, w.people[0]
     before = score_version.state(db.session, event.id)
@@ -277,12 +294,16 @@ def test_an_answer_and_a_review_are_narrow_and_stamped_and_an_adjustment_is_full
     judged = score_version.state(db.session, event.id)
     assert judged.version > after.version and judged.full_version == after.full_version
     assert db.session.get(Attempt, c.id).scored_version == judged.version
-    db.session.add(
-        Adjustment(event_id=event.id, team_id=ana.team_id, points=5, reason="r", key="adj")
-    )
+    adj = Adjustment(event_id=event.id, team_id=ana.team_id, points=5, reason="r", key="adj")
+    db.session.add(adj)
+    db.session.commit()
+    adjusted = score_version.state(db.session, event.id)
+    assert adjusted.full_version == after.full_version
+    assert adj.scored_version == adjusted.version == judged.version + 1
+    db.session.delete(adj)
     db.session.commit()
     last = score_version.state(db.session, event.id)
-    assert last.full_version == last.version == judged.version + 1
+    assert last.full_version == last.version == adjusted.version + 1
 
 
 def test_the_answer_service_s_answer_is_narrow(ctx):

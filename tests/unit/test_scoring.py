@@ -102,6 +102,8 @@ def test_zero_when_late(points, weight, limit, extra):
         ([10, 15], "mean", 13),  # 12.5 rounds up
         ([10, 11, 11], "mean", 11),  # 10.67
         ([10, 10, 11], "mean", 10),  # 10.33
+        ([-10, -15], "mean", -13),  # -12.5: half away from zero, as Decimal's ROUND_HALF_UP
+        ([-10, -11, -11], "mean", -11),
         ([100, 0, 50], "last", 50),
         ((7, 8), "last", 8),
     ],
