@@ -25,3 +25,7 @@ class ScoreVersion(db.Model):
     epoch: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(BigInteger, default=1)
     full_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # How many narrow versions there were: a version bumped by code that stamps nothing (a
+    # worker of an older release during a rolling restart) is neither full nor counted here,
+    # and the leaderboard then sums anew instead of advancing past it.
+    narrow_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -346,6 +346,7 @@ class _Board:
     adjustments), which only a full version changes. Shared between requests: read-only."""
 
     teams_only: bool
+    narrow_count: int  # the score version's count of narrow changes it is up to date with
     q_teams: dict[int, _Tally]
     q_people: dict[int, _Tally]
     o_teams: dict[int, _Tally]
@@ -361,12 +362,15 @@ def _combined(q: dict[int, _Tally], o: dict[int, _Tally]) -> dict[int, _Tally]:
     return out
 
 
-def _compute_board(event: Event, until: datetime | None, *, teams_only: bool) -> _Board:
+def _compute_board(
+    event: Event, until: datetime | None, *, teams_only: bool, narrow_count: int
+) -> _Board:
     q_teams, q_people = _question_tallies(event, until, teams_only=teams_only)
     items = scored_items(event, until, questions=False)
     o_teams, o_people = _other_tallies(items, None, set() if teams_only else None)
     return _Board(
         teams_only,
+        narrow_count,
         q_teams,
         q_people,
         o_teams,
@@ -396,7 +400,13 @@ def _other_tallies(
 
 
 def _advanced(
-    event: Event, until: datetime | None, base: _Board, since: int, *, teams_only: bool
+    event: Event,
+    until: datetime | None,
+    base: _Board,
+    since: int,
+    *,
+    teams_only: bool,
+    narrow_count: int,
 ) -> _Board | None:
     """``base`` (cached at version ``since``, no full change after it) brought up to date
     from the rows stamped with a later version: question points summed again for the stamped
@@ -468,7 +478,7 @@ def _advanced(
             out.pop(ident, None)
             if ident in q or ident in o:
                 out[ident] = _merged(q.get(ident), o.get(ident))
-    return _Board(teams_only=teams_only, **board)
+    return _Board(teams_only=teams_only, narrow_count=narrow_count, **board)
 
 
 # Per process: one slot per (event id, created_at, until, what) holding only the value built
@@ -515,13 +525,13 @@ def _store(slot: tuple[object, ...], version: Version, value: Any) -> None:
 
 def _base(slots: list[tuple[object, ...]], now: score_version.State) -> tuple[_Board, int] | None:
     """The newest cached board of these slots that ``now`` can be advanced from: same epoch,
-    an earlier version, no full change since."""
+    an earlier version, only narrow (stamped) changes since."""
     for slot in slots:
         latest = _CACHE.latest(slot)
         if latest is None:
             continue
         (epoch, version), board = latest
-        if epoch == now.epoch and now.full_version <= version < now.version:
+        if epoch == now.epoch and now.narrow_since(version, board.narrow_count):
             return board, version
     return None
 
@@ -545,9 +555,9 @@ def _board(
     board = None
     base = _base(slots, now)
     if base is not None:
-        board = _advanced(event, until, base[0], base[1], teams_only=teams_only)
+        board = _advanced(event, until, *base, teams_only=teams_only, narrow_count=now.narrow_count)
     if board is None:
-        board = _compute_board(event, until, teams_only=teams_only)
+        board = _compute_board(event, until, teams_only=teams_only, narrow_count=now.narrow_count)
     _store(slots[0], now.key, board)
     return board
 

@@ -55,11 +55,13 @@ ATTEMPT_OWNERS = (
 )
 
 _UPSERT = text(
-    "INSERT INTO score_version (event_id, epoch, version, full_version) "
-    "VALUES (:event_id, :epoch, 1, 1) "
+    "INSERT INTO score_version (event_id, epoch, version, full_version, narrow_count) "
+    "VALUES (:event_id, :epoch, 1, 1, 0) "
     "ON CONFLICT (event_id) DO UPDATE SET version = score_version.version + 1, "
     "full_version = CASE WHEN :full THEN score_version.version + 1 "
-    "ELSE score_version.full_version END "
+    "ELSE score_version.full_version END, "
+    "narrow_count = CASE WHEN :full THEN score_version.narrow_count "
+    "ELSE score_version.narrow_count + 1 END "
     "RETURNING version"
 )
 
@@ -76,6 +78,16 @@ class State(NamedTuple):
     epoch: str
     version: int
     full_version: int
+    narrow_count: int = 0
+
+    def narrow_since(self, version: int, narrow_count: int) -> bool:
+        """Was every change after ``version`` (when ``narrow_count`` narrow changes had been
+        made) a narrow one, its rows stamped? Not when a full change came after it, nor when
+        some version was bumped by code that stamps nothing (an older release's worker)."""
+        return (
+            self.full_version <= version < self.version
+            and self.version - version == self.narrow_count - narrow_count
+        )
 
     @property
     def key(self) -> tuple[str, int]:
@@ -86,11 +98,14 @@ def state(session: Session, event_id: int) -> State:
     """The event's version, one query: no row yet (no points-changing ORM write yet, e.g. an
     event bulk-loaded with SQL) is a state of its own, version 0."""
     row = session.execute(
-        select(ScoreVersion.epoch, ScoreVersion.version, ScoreVersion.full_version).where(
-            ScoreVersion.event_id == event_id
-        )
+        select(
+            ScoreVersion.epoch,
+            ScoreVersion.version,
+            ScoreVersion.full_version,
+            ScoreVersion.narrow_count,
+        ).where(ScoreVersion.event_id == event_id)
     ).first()
-    return State(row[0], row[1], row[2]) if row else State("", 0, 0)
+    return State(*row) if row else State("", 0, 0, 0)
 
 
 def of(session: Session, event_id: int) -> tuple[str, int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import delete, update
+from sqlalchemy import event as sa_event
 
 from quizengine.extensions import db
 from quizengine.models import Adjustment, Attempt, ScoreVersion, Team
@@ -231,9 +231,7 @@ def test_the_ranked_lists_are_cached_and_cannot_be_changed_by_a_caller(ctx):
     assert len(counter.statements) == 1  # the version lookup only: no names, no ranking
 
 
-def test_standings_json_polls_are_served_from_the_cache_and_fresh_after_an_answer(
-    app, client, ctx
-):
+def test_standings_json_polls_are_served_from_the_cache_and_fresh_after_an_answer(app, client, ctx):
     w = _world()
     event = w.event
     log_in_player(client, w.ana, event.ends_at)

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from checkpoints.timeutil import utc_now
 from quizengine.extensions import db
@@ -77,7 +77,7 @@ def _tuples(tallies: dict[int, Any]) -> dict[int, tuple[int, Any, int]]:
 def _assert_current(event: Event, until: Any = None) -> None:
     """The cached path's tallies equal a sum of the whole event from scratch."""
     teams, people = leaderboard._tallies(event, until)
-    fresh = leaderboard._compute_board(event, until, teams_only=False)
+    fresh = leaderboard._compute_board(event, until, teams_only=False, narrow_count=0)
     assert _tuples(teams) == _tuples(fresh.teams)
     assert _tuples(people) == _tuples(fresh.people)
     only_teams = leaderboard._team_tallies(event, until)
@@ -436,3 +436,27 @@ def test_concurrent_answers_are_never_missed_by_the_advanced_boards(app):
         assert event is not None
         _assert_current(event)
         assert {s.points for s in leaderboard.team_standings(event)} == {per_writer}
+
+
+def test_a_version_bumped_by_an_older_release_is_summed_anew_not_advanced(ctx):
+    """During a rolling restart a worker of the release before incremental tallies bumps the
+    version and stamps nothing: a newer worker must not advance its board past that."""
+    w = _world()
+    event, ana = w.event, w.people[0]
+    a = attempt(w.questions[0], ana, at(event, 1), at(event, 2), points=30, correct=True)
+    db.session.commit()
+    leaderboard.team_standings(event)  # a cached board to advance from
+    # What the older release's answer did: the points and its bump (no stamp, no count).
+    db.session.execute(update(Attempt).where(Attempt.id == a.id).values(points=70))
+    db.session.execute(
+        update(ScoreVersion)
+        .where(ScoreVersion.event_id == event.id)
+        .values(version=ScoreVersion.version + 1)
+    )
+    db.session.commit()
+    budi = w.people[1]  # another team
+    attempt(w.questions[1], budi, at(event, 3), at(event, 4), points=5, correct=True)
+    db.session.commit()  # and then a narrow change of ours
+    points = {s.id: s.points for s in leaderboard.team_standings(event)}
+    assert points[ana.team_id] == 70 and points[budi.team_id] == 5
+    _assert_current(event)

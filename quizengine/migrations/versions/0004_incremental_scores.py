@@ -1,4 +1,4 @@
-"""incremental scores: attempt and adjustment scored_version, score_version.full_version
+"""incremental scores: attempt and adjustment scored_version, score_version full_version and narrow_count
 
 Revision ID: 0004
 Revises: 0003
@@ -29,11 +29,13 @@ def upgrade():
     with op.batch_alter_table('score_version', schema=None) as batch_op:
         # Existing rows: every cached sum is recomputed in full once (full_version = version).
         batch_op.add_column(sa.Column('full_version', sa.BigInteger(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('narrow_count', sa.BigInteger(), server_default='0', nullable=False))
     op.execute("UPDATE score_version SET full_version = version")
 
 
 def downgrade():
     with op.batch_alter_table('score_version', schema=None) as batch_op:
+        batch_op.drop_column('narrow_count')
         batch_op.drop_column('full_version')
 
     with op.batch_alter_table('attempt', schema=None) as batch_op:
