@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from checkpoints.scoring import question_points
 from quizengine import kinds
 from quizengine.extensions import db
-from quizengine.models import Attempt, AttemptStatus, Mode, Participant, Task, owner_key
-from quizengine.services.checkins import Refused, has_access, open_problem
+from quizengine.models import (
+    Attempt,
+    AttemptStatus,
+    Checkpoint,
+    Mode,
+    Participant,
+    Task,
+    owner_key,
+)
+from quizengine.services.checkins import (
+    Refused,
+    has_access,
+    open_problem,
+    team_mode,
+    unlocked_at,
+    who,
+)
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
@@ -62,12 +78,30 @@ def check_task(participant: Participant, task: Task) -> None:
 
 def may_start(participant: Participant, task: Task, now: datetime) -> str | None:
     """Why this task cannot be started now, or None."""
+    return _start_problem(participant, task, now, lambda cp: has_access(participant, cp))
+
+
+def _start_problem(
+    participant: Participant, task: Task, now: datetime, unlocked: Callable[[Checkpoint], bool]
+) -> str | None:
     problem = open_problem(participant.event, task.checkpoint, now)
     if problem:
         return problem
-    if task.checkpoint is not None and not has_access(participant, task.checkpoint):
+    if task.checkpoint is not None and not unlocked(task.checkpoint):
         return _("Check in at %(name)s first.", name=task.checkpoint.name)
     return None
+
+
+@cache
+def _attempt_and_access_statement(team: bool) -> Select[tuple[Attempt | None, bool]]:
+    """``find`` and ``has_access`` at the task's checkpoint in one statement: one row (the
+    task's), the owner's attempt outer-joined (None when not started yet)."""
+    return (
+        select(Attempt, unlocked_at(team, Task.checkpoint_id))
+        .select_from(Task)
+        .outerjoin(Attempt, and_(Attempt.task_id == Task.id, Attempt.owner == bindparam("owner")))
+        .where(Task.id == bindparam("task_id"))
+    )
 
 
 def start(participant: Participant, task: Task, *, now: datetime) -> Attempt:
@@ -75,10 +109,12 @@ def start(participant: Participant, task: Task, *, now: datetime) -> Attempt:
     owner (the team in team mode: the first member to start holds it) is returned unchanged,
     also when two phones start at the same moment (the unique (task, owner) decides)."""
     check_task(participant, task)
-    existing = find(participant, task)
+    params = {**who(participant), "owner": owner_of(participant), "task_id": task.id}
+    row = db.session.execute(_attempt_and_access_statement(team_mode(participant)), params).first()
+    existing, access = (row[0], bool(row[1])) if row is not None else (None, False)
     if existing is not None:
         return existing
-    problem = may_start(participant, task, now)
+    problem = _start_problem(participant, task, now, lambda _cp: access)
     if problem:
         raise Refused(problem)
     attempt = Attempt(

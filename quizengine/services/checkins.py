@@ -197,13 +197,14 @@ def check_in(
     )
 
 
-def _team_mode(participant: Participant) -> bool:
+def team_mode(participant: Participant) -> bool:
+    """Do teammates' check-ins unlock for this participant (``unlocked_at``'s ``team``)?"""
     return participant.event.mode == Mode.TEAM and participant.team_id is not None
 
 
-def _who(participant: Participant) -> dict[str, Any]:
-    """The bound parameters of the statements below for this participant."""
-    if _team_mode(participant):
+def who(participant: Participant) -> dict[str, Any]:
+    """The bound parameters of the statements below (and ``unlocked_at``) for a participant."""
+    if team_mode(participant):
         return {"participant_id": participant.id, "team_id": participant.team_id}
     return {"participant_id": participant.id}
 
@@ -225,6 +226,12 @@ def _unlocking_checkins(team: bool, *where: Any) -> Any:
     return own
 
 
+def unlocked_at(team: bool, checkpoint_id: Any) -> Any:
+    """``has_access`` as an EXISTS for another statement: is the checkpoint ``checkpoint_id``
+    (a column of that statement) unlocked for the participant of ``who``'s parameters?"""
+    return _unlocking_checkins(team, CheckIn.checkpoint_id == checkpoint_id).exists()
+
+
 # The statements are built once per process (per mode), with bound parameters: building one
 # costs about as much as running it.
 
@@ -236,8 +243,9 @@ def _access_statement(team: bool) -> Any:
 
 @cache
 def _checkpoint_with_access_statement(team: bool) -> Any:
-    unlocked = _unlocking_checkins(team, CheckIn.checkpoint_id == Checkpoint.id).exists()
-    return select(Checkpoint, unlocked).where(Checkpoint.code == bindparam("code"))
+    return select(Checkpoint, unlocked_at(team, Checkpoint.id)).where(
+        Checkpoint.code == bindparam("code")
+    )
 
 
 @cache
@@ -256,8 +264,8 @@ def has_access(participant: Participant, checkpoint: Checkpoint) -> bool:
     """An accepted check-in at ``checkpoint`` by this participant or, in team mode, by any
     member of the team or an organizer's manual check-in of the team."""
     found = db.session.execute(
-        _access_statement(_team_mode(participant)),
-        {**_who(participant), "checkpoint_id": checkpoint.id},
+        _access_statement(team_mode(participant)),
+        {**who(participant), "checkpoint_id": checkpoint.id},
     ).first()
     return found is not None
 
@@ -266,8 +274,8 @@ def checkpoint_with_access(code: str, participant: Participant) -> tuple[Checkpo
     """The checkpoint of this public code (of any event: the caller checks) and whether its
     tasks are open to the participant (``has_access``), read in one statement."""
     row = db.session.execute(
-        _checkpoint_with_access_statement(_team_mode(participant)),
-        {**_who(participant), "code": code},
+        _checkpoint_with_access_statement(team_mode(participant)),
+        {**who(participant), "code": code},
     ).first()
     return None if row is None else (row[0], bool(row[1]))
 
@@ -283,7 +291,7 @@ def visited_checkpoints(participant: Participant) -> list[Visited]:
     """The checkpoints whose tasks this participant (or team) has unlocked, in the event's
     order: one statement."""
     rows = db.session.execute(
-        _visited_statement(_team_mode(participant)),
-        {**_who(participant), "event_id": participant.event_id},
+        _visited_statement(team_mode(participant)),
+        {**who(participant), "event_id": participant.event_id},
     )
     return [Visited(*row) for row in rows]

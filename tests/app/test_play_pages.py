@@ -1,7 +1,8 @@
-"""The checkpoint page and the home page read who may see a checkpoint's tasks in their own
-statements (the checkpoint with its access, the visited checkpoints): they must agree with
-``has_access`` in every mode; the task rows are HTML built in Python, so what the organizers
-typed must come out escaped; and the checkpoint page stays at three statements."""
+"""The checkpoint page, the home page and starting a task read who may see a checkpoint's
+tasks in their own statements (the checkpoint with its access, the visited checkpoints, the
+attempt with the access): they must agree with ``has_access`` in every mode. The task rows are
+HTML built in Python, so what the organizers typed must come out escaped; the checkpoint page
+stays at three statements; template texts follow each request's language."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.app.test_play_support import START, World, check_in_near, log_in, wor
 from tests.builders import make_participant, make_task, make_team
 
 NOON = START + timedelta(hours=5)
+JSON = {"Accept": "application/json"}
 
 
 def _pages(client: Any, w: World) -> tuple[str, str]:
@@ -81,6 +83,11 @@ def test_page_and_home_agree_with_has_access(
         log_in(client, w.bob)
     assert has_access(w.bob, w.cp) is bob_sees
     assert _unlocked(*_pages(client, w), w) == (bob_sees, bob_sees)
+    with time_machine.travel(NOON, tick=False):  # starting reads the access its own way too
+        started = client.post(f"/t/{w.question.id}/start", headers=JSON)
+    assert started.status_code == (200 if bob_sees else 403), started.json
+    if not bob_sees:
+        assert started.json["message"] == "Check in at Balai Kota first."
     if setup in ("alice_checks_in", "manual_alice"):  # alice herself always sees them
         with time_machine.travel(NOON, tick=False):
             log_in(client, w.alice)
