@@ -96,7 +96,15 @@ def _statuses(block: dict[str, Any]) -> str:
     if not mix:
         return ""
     parts = ", ".join(f"{k} {v}" for k, v in sorted(mix["statuses"].items()))
-    return f"Mix responses (median run), action:status count: {parts}.\n"
+    out = f"Mix responses (median run), action:status count: {parts}.\n"
+    refused = {
+        f"{mode} {key}": text
+        for mode, run in block["runs"].items()
+        for key, text in run.get("samples", {}).items()
+    }
+    for what, text in sorted(refused.items()):
+        out += f"\nRefused ({what}), the answer began: `{' '.join(text.split())[:200]}`\n"
+    return out
 
 
 def write_markdown(results: dict[str, Any], path: Path) -> None:

@@ -81,6 +81,7 @@ def median_run(runs: list[dict]) -> dict:
     best["rps_runs"] = [round(r["rps"], 1) for r in runs]
     best["errors"] = sum(r["errors"] for r in runs)
     best["exhausted"] = sum(r["exhausted"] for r in runs)
+    best["samples"] = {k: v for r in runs for k, v in r.get("samples", {}).items()}
     best["loadavg"] = [r["loadavg"] for r in runs]
     return best
 

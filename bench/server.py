@@ -170,6 +170,7 @@ class WrkResult:
     server_cpu_ms: float  # worker CPU per request
     exhausted: int
     error_detail: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, str] = field(default_factory=dict)  # action:status -> a refused body
 
 
 def run_wrk(
@@ -222,6 +223,7 @@ def run_wrk(
         server_cpu_ms=1000 * (cpu_after - cpu_before) / max(data["requests"], 1),
         exhausted=data["exhausted"],
         error_detail=errs,
+        samples=data.get("samples", {}),
     )
 
 

@@ -16,6 +16,7 @@ end
 local plan, mine, mode, photo
 local last = "none"
 stats = {}
+samples = {}  -- action:status -> the start of the first refused answer's body (what went wrong)
 exhausted = 0
 local serial = 0
 local started = {}
@@ -153,22 +154,27 @@ end
 function response(status, hdrs, body)
   local k = last .. ":" .. status
   stats[k] = (stats[k] or 0) + 1
+  if status >= 400 and samples[k] == nil and body ~= nil then
+    samples[k] = string.sub(string.gsub(body, '[%c"\\<>]', " "), 1, 240)
+  end
 end
 
 function done(summary, latency, requests)
-  local merged, ex = {}, 0
+  local merged, ex, seen = {}, 0, {}
   for _, t in ipairs(threads) do
     for k, v in pairs(t:get("stats")) do merged[k] = (merged[k] or 0) + v end
+    for k, v in pairs(t:get("samples")) do seen[k] = seen[k] or v end
     ex = ex + t:get("exhausted")
   end
-  local parts = {}
+  local parts, said = {}, {}
   for k, v in pairs(merged) do table.insert(parts, string.format('"%s":%d', k, v)) end
+  for k, v in pairs(seen) do table.insert(said, string.format('"%s":"%s"', k, v)) end
   local e = summary.errors
   io.write(string.format(
     'BENCHJSON {"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p95_us":%d,' ..
     '"p99_us":%d,"max_us":%d,"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,' ..
-    '"timeout":%d},"exhausted":%d,"statuses":{%s}}\n',
+    '"timeout":%d},"exhausted":%d,"statuses":{%s},"samples":{%s}}\n',
     summary.requests, summary.duration, summary.bytes, latency:percentile(50),
     latency:percentile(95), latency:percentile(99), latency.max, e.connect, e.read, e.write,
-    e.status, e.timeout, ex, table.concat(parts, ",")))
+    e.status, e.timeout, ex, table.concat(parts, ","), table.concat(said, ",")))
 end
