@@ -39,19 +39,30 @@ FRIENDLY = {
 CSRF_MESSAGE = _l("This form has expired. Please reload the page and try again.")
 
 
+ALWAYS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "geolocation=(self), camera=(self)"),
+)
+
+
 def _security_headers(response: Response) -> Response:
+    """Each header unless the view set its own (one pass over the response's headers, not one
+    per header)."""
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("Referrer-Policy", "no-referrer")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    h.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
+    present = {key.lower() for key, _value in h.items()}
+    wanted = list(ALWAYS)
     if request.endpoint != "static":
         # Pages carry questions, scores and personal links: never in a shared cache.
-        h.setdefault("Cache-Control", "private, no-store")
+        wanted.append(("Cache-Control", "private, no-store"))
     if request.is_secure:
-        h.setdefault("Strict-Transport-Security", HSTS)
+        wanted.append(("Strict-Transport-Security", HSTS))
+    for key, value in wanted:
+        if key.lower() not in present:
+            h.add(key, value)
     return response
 
 

@@ -121,12 +121,16 @@ def task(task_id: int) -> ResponseReturnValue:
 @bp.post("/t/<int:task_id>/start")
 def start(task_id: int) -> ResponseReturnValue:
     participant = participant_or_abort()
-    task = _task(task_id, participant)
+    found = attempts.task_for_start(participant, task_id)  # one statement, not three
+    if found is None or found[0].event_id != participant.event_id:
+        task, known = _task(task_id, participant), None  # unknown task (404) or no team
+    else:
+        task, known = found
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_task(participant, task, error=first_error(form), status=400)
     try:
-        attempt = attempts.start(participant, task, now=utc_now())
+        attempt = attempts.start(participant, task, now=utc_now(), known=known)
     except Refused as err:
         return render_task(participant, task, error=err.message, status=err.status)
     # Read before the commit, which expires the objects (reading after it costs a new

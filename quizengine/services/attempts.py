@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from checkpoints.scoring import question_points
 from quizengine import kinds
@@ -92,10 +94,16 @@ def _start_problem(
     return None
 
 
-@cache
-def _attempt_and_access_statement(team: bool) -> Select[tuple[Attempt | None, bool]]:
-    """``find`` and ``has_access`` at the task's checkpoint in one statement: one row (the
-    task's), the owner's attempt outer-joined (None when not started yet)."""
+class Known(NamedTuple):
+    """What ``start`` reads before it writes: the owner's attempt (None: not started yet) and
+    whether the task's checkpoint is unlocked for the participant."""
+
+    attempt: Attempt | None
+    access: bool
+
+
+def _owner_attempt(team: bool) -> Any:
+    """The task's row with the owner's attempt outer-joined and the access as EXISTS."""
     return (
         select(Attempt, unlocked_at(team, Task.checkpoint_id))
         .select_from(Task)
@@ -104,16 +112,46 @@ def _attempt_and_access_statement(team: bool) -> Select[tuple[Attempt | None, bo
     )
 
 
-def start(participant: Participant, task: Task, *, now: datetime) -> Attempt:
+@cache
+def _known_statement(team: bool) -> Any:
+    return _owner_attempt(team)
+
+
+@cache
+def _task_and_known_statement(team: bool) -> Any:
+    return _owner_attempt(team).add_columns(Task).options(joinedload(Task.checkpoint))
+
+
+def task_for_start(participant: Participant, task_id: int) -> tuple[Task, Known] | None:
+    """The task (its checkpoint joined) and what ``start`` needs to know, in one statement;
+    None when there is no such task or the participant has no owner (``start`` refuses it)."""
+    try:
+        owner = owner_of(participant)
+    except Refused:
+        return None
+    params = {**who(participant), "owner": owner, "task_id": task_id}
+    row = db.session.execute(_task_and_known_statement(team_mode(participant)), params).first()
+    if row is None:
+        return None
+    return row[2], Known(row[0], bool(row[1]))
+
+
+def start(
+    participant: Participant, task: Task, *, now: datetime, known: Known | None = None
+) -> Attempt:
     """Fix started_at and the deadline on the server. Idempotent: an existing attempt of the
     owner (the team in team mode: the first member to start holds it) is returned unchanged,
-    also when two phones start at the same moment (the unique (task, owner) decides)."""
+    also when two phones start at the same moment (the unique (task, owner) decides).
+    ``known``: what ``task_for_start`` read in this transaction (else it is read here, in one
+    statement)."""
     check_task(participant, task)
-    params = {**who(participant), "owner": owner_of(participant), "task_id": task.id}
-    row = db.session.execute(_attempt_and_access_statement(team_mode(participant)), params).first()
-    existing, access = (row[0], bool(row[1])) if row is not None else (None, False)
-    if existing is not None:
-        return existing
+    if known is None:
+        params = {**who(participant), "owner": owner_of(participant), "task_id": task.id}
+        row = db.session.execute(_known_statement(team_mode(participant)), params).first()
+        known = Known(row[0], bool(row[1])) if row is not None else Known(None, False)
+    if known.attempt is not None:
+        return known.attempt
+    access = known.access
     problem = _start_problem(participant, task, now, lambda _cp: access)
     if problem:
         raise Refused(problem)

@@ -77,6 +77,10 @@ def test_photo_is_reencoded_with_orientation_and_without_gps(w: Any, client: Any
     assert photo.status_code == 200 and photo.data == stored
     assert photo.headers["Content-Type"] == "image/jpeg"
     assert photo.headers["X-Content-Type-Options"] == "nosniff"
+    # The view's own caching rule stays; the security headers come once each.
+    assert photo.headers.getlist("Cache-Control") == ["private, max-age=3600"]
+    assert photo.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert len(photo.headers.getlist("Content-Security-Policy")) == 1
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
         page = client.get(f"/t/{w.creative.id}").get_data(as_text=True)
     assert "Waiting for the judges." in page and f"/photo/{file.id}" in page

@@ -162,3 +162,29 @@ def test_template_texts_follow_the_language_of_each_request(ctx: Any, client: An
         mine, other = texts[lang], texts["id" if lang == "en" else "en"]
         assert mine[0] in page and other[0] not in page, lang
         assert mine[1] in home and other[1] not in home, lang
+
+
+def test_start_reads_once_and_refuses_as_before(ctx: Any, client: Any) -> None:
+    """Starting reads the task, the team's attempt and the access in one statement; an
+    unknown task is still a 404, a participant without a team in a team event still a 403,
+    and a second start returns the first attempt (same clock)."""
+    with time_machine.travel(NOON, tick=False):
+        w = world()
+        loner = make_participant(w.event, None, "Loner")
+        db.session.commit()
+        log_in(client, w.alice)
+        check_in_near(client, w.cp.code)
+        path = f"/t/{w.question.id}/start"
+        with counting() as statements:
+            first = client.post(path, headers=JSON)
+        assert first.status_code == 200, first.json
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(reads) == 2, "\n".join(r[:120] for r in reads)  # who, then task + attempt
+        again = client.post(path, headers=JSON)
+        assert again.json["attempt_id"] == first.json["attempt_id"]
+        assert again.json["deadline"] == first.json["deadline"]
+        assert client.post("/t/999999/start", headers=JSON).status_code == 404
+        log_in(client, loner)
+        refused = client.post(path, headers=JSON)
+    assert refused.status_code == 403
+    assert refused.json["message"] == "You are not in a team; ask the organizers."
