@@ -584,10 +584,29 @@ def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> 
         slots.insert(0, _slot(event, until, _TEAM_TALLIES))
     for slot in slots:
         hit = _cached(slot, now.key)
-        if hit is None and _base([slot], now) is not None:
-            hit = _board(event, until, teams_only=slot[-1] == _TEAM_TALLIES, now=now)
         if hit is not None:
             return (hit.teams if kind == "team" else hit.people).get(ident) or _Tally()
+    one = (event.id, event.created_at, until, kind, ident)
+    found = _ONE.get(one, now.key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    for slot in slots:
+        if _base([slot], now) is not None:
+            hit = _board(event, until, teams_only=slot[-1] == _TEAM_TALLIES, now=now)
+            return (hit.teams if kind == "team" else hit.people).get(ident) or _Tally()
+    tally = _narrowed_tally(event, until, scope)
+    if not score_version.pending(db.session):
+        _ONE.put(one, now.key, tally)
+    return tally
+
+
+# One team's or participant's tally, when no board of the event is cached in this process
+# (a worker that serves home pages but no board): kept per score version, like the boards.
+_ONE = NewestCache(slots=8192)
+
+
+def _narrowed_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> _Tally:
+    kind, ident = scope
     teams, people = _question_tallies_of(
         event, until, {ident} if kind == "team" else set(), {ident} if kind != "team" else set()
     )

@@ -307,3 +307,18 @@ def test_a_board_rebuilt_after_an_answer_reads_the_score_version_once(ctx):
             board(event)
         versions = [s for s in counter.statements if "FROM score_version" in s]
         assert len(versions) == 1, counter.statements
+
+
+def test_one_team_s_points_are_kept_per_version_in_a_worker_without_boards(ctx):
+    w = _world()
+    event, red_id = w.event, w.red.id
+    leaderboard._CACHE.clear()  # a worker that has served home pages, never a board
+    leaderboard._ONE.clear()
+    assert leaderboard.team_points(event, red_id) == 80
+    with QueryCounter() as counter:
+        assert leaderboard.team_points(event, red_id) == 80
+    assert counter.aggregations() == 0 and len(counter.statements) == 1  # the version
+    attempt(make_task(event), w.ana, at(event, 3), at(event, 4), points=5, correct=True)
+    db.session.commit()
+    assert leaderboard.team_points(event, red_id) == 85
+    assert len(leaderboard._CACHE) == 0  # no board was summed for it
