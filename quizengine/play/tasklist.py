@@ -9,13 +9,14 @@ connection as plain Core (no ORM objects): a page needs a few columns, not the r
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptStatus, Participant, Submission, Task
@@ -65,6 +66,13 @@ _EVENT_TASKS: Select[Any] = (
     .order_by(_TASK.c.position, _TASK.c.id)
 )
 _CHECKPOINT_TASKS = _EVENT_TASKS.where(_TASK.c.checkpoint_id == bindparam("checkpoint_id"))
+# The home page's: the tasks of the visited checkpoints and those that need no place.
+_OPEN_TASKS = _EVENT_TASKS.where(
+    or_(
+        _TASK.c.checkpoint_id.in_(bindparam("checkpoint_ids", expanding=True)),
+        _TASK.c.checkpoint_id.is_(None),
+    )
+)
 
 
 # One row of the list as HTML, filled in Python: a home page lists up to hundreds of tasks,
@@ -107,11 +115,16 @@ def _escaped(text: str) -> str:
 
 
 def task_list(
-    participant: Participant, now: datetime, checkpoint_id: int | None = None
+    participant: Participant,
+    now: datetime,
+    checkpoint_id: int | None = None,
+    *,
+    open_at: Collection[int] | None = None,
 ) -> list[TaskRow]:
-    """The rows of the event's tasks (only those of one checkpoint when ``checkpoint_id`` is
-    given) in their order, each in the state of the participant's owner's (team's or own)
-    attempt: one statement, however many tasks and attempts."""
+    """The rows of the event's tasks in their order, each in the state of the participant's
+    owner's (team's or own) attempt: one statement, however many tasks and attempts. Only the
+    tasks of one checkpoint when ``checkpoint_id`` is given; only those of the checkpoints
+    ``open_at`` and the ones that need no place when that is given (the home page's)."""
     try:
         owner: str | None = owner_of(participant)
     except Refused:
@@ -120,6 +133,8 @@ def task_list(
     statement = _EVENT_TASKS
     if checkpoint_id is not None:
         statement, params["checkpoint_id"] = _CHECKPOINT_TASKS, checkpoint_id
+    elif open_at is not None:
+        statement, params["checkpoint_ids"] = _OPEN_TASKS, sorted(open_at)
     rows = db.session.connection().execute(statement, params).all()
     if not rows:
         return []

@@ -163,7 +163,7 @@ def home() -> ResponseReturnValue:
     now = utc_now()
     visited = visited_checkpoints(participant)
     visited_ids = {cp.id for cp in visited}
-    rows = task_list(participant, now)
+    rows = task_list(participant, now, open_at=visited_ids)
     open_tasks = [t for t in rows if t.checkpoint_id in visited_ids]
     free_tasks = [t for t in rows if t.checkpoint_id is None]
     checkpoints = _visited_links(visited)

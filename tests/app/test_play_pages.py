@@ -19,7 +19,7 @@ from quizengine.models import CheckIn
 from quizengine.services.checkins import has_access
 from tests.app.test_play_lists import counting
 from tests.app.test_play_support import START, World, check_in_near, log_in, world
-from tests.builders import make_participant, make_task, make_team
+from tests.builders import make_checkpoint, make_participant, make_task, make_team
 
 NOON = START + timedelta(hours=5)
 JSON = {"Accept": "application/json"}
@@ -188,3 +188,24 @@ def test_start_reads_once_and_refuses_as_before(ctx: Any, client: Any) -> None:
         refused = client.post(path, headers=JSON)
     assert refused.status_code == 403
     assert refused.json["message"] == "You are not in a team; ask the organizers."
+
+
+def test_home_lists_the_tasks_of_visited_checkpoints_and_those_anywhere(
+    ctx: Any, client: Any
+) -> None:
+    """Home reads only the rows it shows: none of an unvisited checkpoint's tasks, the
+    location-free ones even before the first check-in (an empty list of visited places)."""
+    with time_machine.travel(NOON, tick=False):
+        w = world()
+        far = make_checkpoint(w.event, name="Far away")
+        hidden = make_task(w.event, far, title="Not yet")
+        db.session.commit()
+        log_in(client, w.alice)
+    _page, before = _pages(client, w)
+    assert f'href="/t/{w.free.id}"' in before
+    assert f'href="/t/{hidden.id}"' not in before and f'href="/t/{w.question.id}"' not in before
+    with time_machine.travel(NOON, tick=False):
+        check_in_near(client, w.cp.code)
+    _page, after = _pages(client, w)
+    assert f'href="/t/{w.free.id}"' in after and f'href="/t/{w.question.id}"' in after
+    assert f'href="/t/{hidden.id}"' not in after
