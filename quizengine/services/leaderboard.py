@@ -350,9 +350,10 @@ def _aware(at: datetime | None) -> datetime | None:
 @dataclass(frozen=True)
 class _Board:
     """An event's tallies (up to ``until``), per team and per participant (none when
-    ``teams_only``), kept as two parts: question points, which a narrow score version lets us
-    sum again for a few teams and participants, and the rest (judged creative points,
-    adjustments), which only a full version changes. Shared between requests: read-only."""
+    ``teams_only``), kept as two parts that a narrow score version lets us sum again for a
+    few teams and participants each: question points (of stamped attempts) and the rest
+    (judged creative points of stamped attempts with submissions, stamped adjustments).
+    Shared between requests: read-only."""
 
     teams_only: bool
     narrow_count: int  # the score version's count of narrow changes it is up to date with

@@ -41,8 +41,8 @@ ATTEMPT_SCORING = ("points", "answered_at", "status", "team_id", "answered_by_id
 
 PENDING = "quizengine.score_version.pending"
 
-# Attempt columns that say whose points an attempt's are (its team, its scorer): changing
-# them moves points away from someone the stamped row no longer names, so the change is full.
+# The columns (and relationships) that say whose points a row's are: changing them moves
+# points away from someone the stamped row no longer names, so such a change is full.
 ADJUSTMENT_OWNERS = ("team_id", "participant_id", "team", "participant")
 SUBMISSION_OWNERS = ("attempt_id", "participant_id", "attempt", "participant")
 ATTEMPT_OWNERS = (
