@@ -1,20 +1,23 @@
 """Profile one endpoint in-process on the seeded benchmark event: CPU per request and, with
 ``--tree``, pyinstrument's call tree, to find what a load run's slow rows spend their time on.
 
-    python -m bench.profile page home board board_fresh board_answer checkin start answer [--db URL]
-                            [--n 300] [--tree]
+    python -m bench.profile page home board board_fresh board_answer checkin start answer
+                            [--db URL] [--n 300] [--tree] [--sql] [--reuse]
 
 ``board_fresh`` makes a full score change before each poll (the board summed anew),
 ``board_answer`` changes one answered attempt's points as an answer does (the board advanced
 from the one before); the change's CPU counts, it is small.
 
-Seeds the database first unless ``--reuse`` (a database seeded by an earlier run); requests go
-through Flask's test client with the same pre-built session cookies the load run sends.
+Seeds the database first unless ``--reuse`` (a database seeded by an earlier run of this
+profiler, whose plan it kept); requests go through Flask's test client with the same pre-built
+session cookies the load run sends.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import pickle
 import random
 import time
 from pathlib import Path
@@ -109,6 +112,19 @@ class _StatementCounter:
         event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
+def _seeded(url: str, reuse: bool) -> Seeded:
+    """A freshly seeded database, or with ``reuse`` the one an earlier run seeded (its plan
+    kept beside it; run state is reset before each mode either way)."""
+    kept = WORK / "profile" / f"seeded-{hashlib.sha256(url.encode()).hexdigest()[:12]}.pickle"
+    if reuse and kept.exists():
+        found: Seeded = pickle.loads(kept.read_bytes())
+        return found
+    seeded = seed(url)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(pickle.dumps(seeded))
+    return seeded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("modes", nargs="+")
@@ -118,7 +134,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print the last request's SQL")
     args = parser.parse_args()
-    seeded = seed(args.db)
+    seeded = _seeded(args.db, args.reuse)
     app = make_app(args.db, "bench-secret-key-not-for-production")
     people = [p for team in seeded.teams for p in team.members]
     cookies = session_cookies(app, seeded, people)
