@@ -11,6 +11,10 @@ from flask_wtf.file import MultipleFileField
 from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
+# Fields the pages write by hand (hidden inputs, script-filled): no label, which WTForms would
+# otherwise make up from the name and translate on every form built (a catalogue look-up each).
+NO_LABEL = ""
+
 KEY = Regexp(r"^[A-Za-z0-9_-]{8,64}$", message=_l("The form was incomplete; reload the page."))
 MAX_FIX_AGE_DAYS = 2
 
@@ -41,10 +45,10 @@ class CheckInForm(FlaskForm):
     """Position from the browser. Plain text fields, parsed strictly: NaN, inf, out of range
     and wrong types are refused with a message."""
 
-    lat = StringField()
-    lon = StringField()
-    accuracy = StringField()
-    fix_ts = StringField()
+    lat = StringField(NO_LABEL)
+    lon = StringField(NO_LABEL)
+    accuracy = StringField(NO_LABEL)
+    fix_ts = StringField(NO_LABEL)
 
     def validate_lat(self, field: Field) -> None:
         self.lat_value = _number(
@@ -82,14 +86,18 @@ class CheckInForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    answer = StringField(validators=[Length(max=2000, message=_l("The answer is too long."))])
-    key = HiddenField(validators=[KEY])
+    answer = StringField(
+        NO_LABEL, validators=[Length(max=2000, message=_l("The answer is too long."))]
+    )
+    key = HiddenField(NO_LABEL, validators=[KEY])
 
 
 class SubmitForm(FlaskForm):
-    text = TextAreaField(validators=[Length(max=2000, message=_l("The text is too long."))])
-    photos = MultipleFileField()
-    key = HiddenField(validators=[KEY])
+    text = TextAreaField(
+        NO_LABEL, validators=[Length(max=2000, message=_l("The text is too long."))]
+    )
+    photos = MultipleFileField(NO_LABEL)
+    key = HiddenField(NO_LABEL, validators=[KEY])
 
 
 def first_error(form: FlaskForm) -> str:
