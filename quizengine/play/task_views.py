@@ -176,8 +176,10 @@ def answer(task_id: int) -> ResponseReturnValue:
         return render_task(participant, task, error=err.message, status=400)
     except Refused as err:
         return render_task(participant, task, error=err.message, status=err.status)
-    db.session.commit()
+    # Worded before the commit: the first translation picks the language, which reads the
+    # participant's event, and after the commit that costs a new transaction and two queries.
     message = outcome_message(outcome)
+    db.session.commit()
     if wants_json():
         return jsonify(
             status=outcome.status,
@@ -212,6 +214,7 @@ def submit(task_id: int) -> ResponseReturnValue:
     except Refused as err:
         return render_task(participant, task, error=err.message, status=err.status)
     stored = [f.stored_name for f in submission.files]
+    sent = _("Sent. Your submission is waiting for the judges.")  # before the commit (answer)
     try:
         db.session.commit()
     except BaseException:
@@ -225,7 +228,7 @@ def submit(task_id: int) -> ResponseReturnValue:
             status=submission.status,
             photos=[f.id for f in submission.files],
         )
-    flash(_("Sent. Your submission is waiting for the judges."), "success")
+    flash(sent, "success")
     return redirect(url_for("play.task", task_id=task_id))
 
 

@@ -209,3 +209,21 @@ def test_home_lists_the_tasks_of_visited_checkpoints_and_those_anywhere(
     _page, after = _pages(client, w)
     assert f'href="/t/{w.free.id}"' in after and f'href="/t/{w.question.id}"' in after
     assert f'href="/t/{hidden.id}"' not in after
+
+
+def test_an_answer_reads_nothing_again_after_its_commit(ctx: Any, client: Any) -> None:
+    """The answer's message is worded before the commit: the first translation picks the
+    language from the participant's event, which after the commit (objects expired) would
+    cost a new transaction that loads the participant again."""
+    with time_machine.travel(NOON, tick=False):
+        w = world()
+        log_in(client, w.alice)
+        check_in_near(client, w.cp.code)
+        assert client.post(f"/t/{w.question.id}/start", headers=JSON).status_code == 200
+        path = f"/t/{w.question.id}/answer"
+        refresh()  # the app context the ``ctx`` fixture shares keeps the last request's language
+        with counting() as statements:
+            resp = client.post(path, data={"answer": "1953", "key": "k" * 8}, headers=JSON)
+    assert resp.status_code == 200 and resp.json["message"].startswith("Correct!")
+    loads = [s for s in statements if "FROM participant" in s]
+    assert len(loads) == 1, "\n".join(s[:120] for s in statements)
