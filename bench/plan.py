@@ -41,6 +41,9 @@ def session_cookies(app: Flask, seeded: Seeded, participant_ids: list[int]) -> d
     for pid in participant_ids:
         with app.test_request_context("/"):
             log_in_participant(SimpleNamespace(id=pid), until)  # type: ignore[arg-type]
+            # What a phone's cookie holds from its second request on: Flask-Login's session
+            # protection marks the session not fresh once (and re-signs the cookie that once).
+            session["_fresh"] = False
             token = generate_csrf()
             out[pid] = (f"{name}={serializer.dumps(dict(session))}", token)
     return out
