@@ -126,7 +126,8 @@ class Attempt(db.Model):
     )
     correct: Mapped[bool | None]
     points: Mapped[int] = mapped_column(default=0)
-    # The score version that last changed this attempt's points (None: never counted yet).
+    # The score version that last changed this attempt's points, or its submissions' or their
+    # reviews' (None: never counted yet); see services/score_version.
     scored_version: Mapped[int | None] = mapped_column(BigInteger)
 
     task: Mapped[Task] = relationship()
