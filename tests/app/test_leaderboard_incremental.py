@@ -18,7 +18,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 
 from checkpoints.timeutil import utc_now
@@ -33,6 +32,7 @@ from quizengine.models import (
     Submission,
 )
 from quizengine.services import attempts, leaderboard, score_version
+from tests.app.test_leaderboard_cache import QueryCounter
 from tests.app.test_live_support import attempt, checkin, judge, review, submission
 from tests.builders import (
     at,
@@ -44,25 +44,9 @@ from tests.builders import (
 )
 
 
-class Statements:
-    """The SQL statements sent while in the block."""
-
-    def __init__(self) -> None:
-        self.sql: list[str] = []
-
-    def __enter__(self) -> Statements:
-        sa_event.listen(db.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        sa_event.remove(db.engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        self.sql.append(statement)
-
-    def whole_event_sums(self) -> int:
-        """GROUP BYs over the whole event's attempts (not narrowed by an IN list)."""
-        return sum("GROUP BY" in s.upper() and " IN (" not in s.upper() for s in self.sql)
+def _whole_event_sums(counter: QueryCounter) -> int:
+    """GROUP BYs over the whole event's attempts (not narrowed by an IN list)."""
+    return sum("GROUP BY" in s.upper() and " IN (" not in s.upper() for s in counter.statements)
 
 
 def _tuples(tallies: dict[int, Any]) -> dict[int, tuple[int, Any, int]]:
@@ -259,12 +243,12 @@ def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(c
             if score_version.state(db.session, event.id).version == before:
                 kind = "no change"  # e.g. points corrected to what they were
             kinds[kind.split(":")[0]] = kinds.get(kind.split(":")[0], 0) + 1
-            with Statements() as seen:
+            with QueryCounter() as seen:
                 _assert_current(event)
-                cached_sums = seen.whole_event_sums() - 1  # the check's own fresh sum
+                cached_sums = _whole_event_sums(seen) - 1  # the check's own fresh sum
             if kind == "narrow":
                 assert cached_sums == 0, f"step {step} ({kind}) summed the whole event"
-                assert any("scored_version >" in s for s in seen.sql), f"step {step}"
+                assert any("scored_version >" in s for s in seen.statements), f"step {step}"
             elif kind != "no change":
                 assert cached_sums >= 1, f"step {step} ({kind}) reused a board across it"
             _assert_current(event, freeze)
@@ -362,9 +346,9 @@ def test_too_many_changed_teams_sum_the_whole_event(ctx, monkeypatch):
         attempt(w.questions[0], who, at(event, i), at(event, i), points=5, correct=True)
         db.session.commit()
     monkeypatch.setattr(leaderboard, "MAX_TOUCHED", 3)  # a knob, not our code path
-    with Statements() as seen:
+    with QueryCounter() as seen:
         _assert_current(event)
-    assert seen.whole_event_sums() >= 2  # the cached path's own full sum, then the check's
+    assert _whole_event_sums(seen) >= 2  # the cached path's own full sum, then the check's
 
 
 def _answer_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[str]) -> None:
