@@ -79,16 +79,13 @@ class _Tally:
             self.reached_at = item.at
 
 
-# Whose points: the whole event (None), ("team", team id) or ("participant", participant id).
-Scope = tuple[str, int] | None
-# Whose points, for several at once: None (the whole event) or (team ids, participant ids);
-# a row counts when its team or its participant is named.
+# Whose points: None (the whole event) or (team ids, participant ids); a row counts when its
+# team or its participant is named.
 Owners = tuple[set[int], set[int]] | None
 
 
-def _owners(scope: Scope) -> Owners:
-    if scope is None:
-        return None
+def _owners(scope: tuple[str, int]) -> tuple[set[int], set[int]]:
+    """The owners of ("team", team id) or ("participant", participant id)."""
     kind, ident = scope
     return ({ident}, set()) if kind == "team" else (set(), {ident})
 
@@ -113,16 +110,19 @@ def _approved(event: Event, owners: Owners) -> list[Any]:
         )
     )
     if owners is not None:
-        query = query.where(_any_of(owners, Attempt.team_id, Submission.participant_id))
+        query = query.where(_any_of(owners, (Attempt.team_id,), (Submission.participant_id,)))
     return list(db.session.execute(query))
 
 
-def _any_of(owners: tuple[set[int], set[int]], team_col: Any, *person_cols: Any) -> Any:
-    """Rows of these teams or participants. Only the non-empty sets are named: an OR with an
-    empty IN keeps SQLite from using the index of the other (a team's home page walked the
-    event's 2,500 approved submissions)."""
+def _any_of(
+    owners: tuple[set[int], set[int]], team_cols: tuple[Any, ...], person_cols: tuple[Any, ...]
+) -> Any:
+    """Rows of these teams or participants (a team column in the teams, or a person column in
+    the participants). Only the non-empty sets are named: an OR with an empty IN keeps SQLite
+    from using the index of the other (a team's home page walked the event's 2,500 approved
+    submissions)."""
     teams, people = owners
-    parts = [team_col.in_(teams)] if teams else []
+    parts = [col.in_(teams) for col in team_cols] if teams else []
     parts += [col.in_(people) for col in person_cols] if people else []
     if not parts:
         return false()
@@ -159,15 +159,6 @@ def _judged_points(
     return out
 
 
-def creative_points(
-    event: Event, until: datetime | None = None, scope: Scope = None
-) -> dict[int, tuple[int, datetime]]:
-    """Judged points per approved submission id (mean or last by event, capped at the task's
-    points), with when that score was reached; only approving reviews up to ``until`` count."""
-    owners = _owners(scope)
-    return _judged_points(event, until, owners, _approved(event, owners))
-
-
 def scored_items(
     event: Event, until: datetime | None = None, *, questions: bool = True
 ) -> list[ScoredItem]:
@@ -179,6 +170,22 @@ def scored_items(
     return items
 
 
+def _question_where(event: Event, until: datetime | None) -> list[Any]:
+    """The conditions of counted question attempts, the event first (see below)."""
+    where = [
+        Attempt.event_id == event.id,
+        Task.kind != "creative",
+        Attempt.answered_at.is_not(None),
+    ]
+    if until is not None:
+        where.append(Attempt.answered_at <= until)
+    return where
+
+
+_SCORER = func.coalesce(Attempt.answered_by_id, Attempt.participant_id)
+_REACHED = func.max(case((Attempt.points != 0, Attempt.answered_at)))
+
+
 def _question_items(event: Event, until: datetime | None) -> list[ScoredItem]:
     items: list[ScoredItem] = []
     q = (
@@ -186,17 +193,13 @@ def _question_items(event: Event, until: datetime | None) -> list[ScoredItem]:
             Attempt.id,
             Attempt.task_id,
             Attempt.team_id,
-            func.coalesce(Attempt.answered_by_id, Attempt.participant_id),
+            _SCORER,
             Attempt.points,
             Attempt.answered_at,
         )
         .join(Task, Task.id == Attempt.task_id)
-        .where(
-            Attempt.event_id == event.id, Task.kind != "creative", Attempt.answered_at.is_not(None)
-        )
+        .where(*_question_where(event, until))
     )
-    if until is not None:
-        q = q.where(Attempt.answered_at <= until)
     for attempt_id, task_id, team_id, pid, points, at in db.session.execute(q):
         items.append(ScoredItem("question", team_id, pid, points, at, task_id, attempt_id))
     return items
@@ -228,12 +231,8 @@ def _creative_and_adjustment_items(
         .where(Adjustment.event_id == event.id)
     )
     if owners is not None:
-        aq = aq.where(
-            or_(
-                _any_of(owners, Adjustment.team_id, Adjustment.participant_id),
-                Participant.team_id.in_(owners[0]),
-            )
-        )
+        teams_of = (Adjustment.team_id, Participant.team_id)  # a member's counts for the team
+        aq = aq.where(_any_of(owners, teams_of, (Adjustment.participant_id,)))
     if until is not None:
         aq = aq.where(Adjustment.created_at <= until)
     for adj, member_of in db.session.execute(aq):
@@ -245,22 +244,6 @@ def _creative_and_adjustment_items(
         )
 
 
-def _question_where(event: Event, until: datetime | None) -> list[Any]:
-    """The conditions of counted question attempts, the event first (see below)."""
-    where = [
-        Attempt.event_id == event.id,
-        Task.kind != "creative",
-        Attempt.answered_at.is_not(None),
-    ]
-    if until is not None:
-        where.append(Attempt.answered_at <= until)
-    return where
-
-
-_SCORER = func.coalesce(Attempt.answered_by_id, Attempt.participant_id)
-_REACHED = func.max(case((Attempt.points != 0, Attempt.answered_at)))
-
-
 def _question_tallies(
     event: Event, until: datetime | None, *, teams_only: bool = False
 ) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
@@ -269,19 +252,10 @@ def _question_tallies(
     participant who changed teams has two); with ``teams_only`` one GROUP BY team, less than
     half the work."""
     where = _question_where(event, until)
+    if teams_only:
+        return _grouped(Attempt.team_id, where), {}
     teams: dict[int, _Tally] = {}
     people: dict[int, _Tally] = {}
-    if teams_only:
-        query = (
-            select(Attempt.team_id, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
-            .join(Task, Task.id == Attempt.task_id)
-            .where(*where)
-            .group_by(Attempt.team_id)
-        )
-        for team_id, points, done, at in db.session.execute(query):
-            if team_id is not None:
-                teams[team_id] = _Tally(int(points or 0), _aware(at), int(done))
-        return teams, people
     pairs = (
         select(Attempt.team_id, _SCORER, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
         .join(Task, Task.id == Attempt.task_id)
@@ -305,32 +279,28 @@ def _question_tallies_of(
     participants' query names no event: participant ids are the event's own, and SQLite
     without statistics would otherwise walk the event's attempts (25 ms, not 0.1 ms)."""
     where = _question_where(event, until)
-    out_teams: dict[int, _Tally] = {}
-    out_people: dict[int, _Tally] = {}
-    for wanted, out, key, match in (
-        (teams, out_teams, Attempt.team_id, [*where, Attempt.team_id.in_(teams)]),
-        (
-            people,
-            out_people,
-            _SCORER,
-            [
-                *where[1:],  # all but the event
-                or_(Attempt.participant_id.in_(people), Attempt.answered_by_id.in_(people)),
-            ],
-        ),
-    ):
-        if not wanted:
-            continue
-        query = (
-            select(key, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
-            .join(Task, Task.id == Attempt.task_id)
-            .where(*match)
-            .group_by(key)
-        )
-        for ident, points, done, at in db.session.execute(query):
-            if ident in wanted:
-                out[ident] = _Tally(int(points or 0), _aware(at), int(done))
-    return out_teams, out_people
+    teams_of = _grouped(Attempt.team_id, [*where, Attempt.team_id.in_(teams)]) if teams else {}
+    people_of: dict[int, _Tally] = {}
+    if people:
+        mine = or_(Attempt.participant_id.in_(people), Attempt.answered_by_id.in_(people))
+        grouped = _grouped(_SCORER, [*where[1:], mine])  # all but the event
+        people_of = {ident: tally for ident, tally in grouped.items() if ident in people}
+    return teams_of, people_of
+
+
+def _grouped(key: Any, where: list[Any]) -> dict[int, _Tally]:
+    """Question points summed by the database per ``key`` (a team or a scorer)."""
+    query = (
+        select(key, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
+        .join(Task, Task.id == Attempt.task_id)
+        .where(*where)
+        .group_by(key)
+    )
+    return {
+        ident: _Tally(int(points or 0), _aware(at), int(done))
+        for ident, points, done, at in db.session.execute(query)
+        if ident is not None
+    }
 
 
 def _merged(a: _Tally | None, b: _Tally | None) -> _Tally:
@@ -546,64 +516,65 @@ def _base(slots: list[tuple[object, ...]], now: score_version.State) -> tuple[_B
     return None
 
 
+def _cached_board(
+    event: Event, until: datetime | None, *, teams_only: bool, now: score_version.State
+) -> _Board | None:
+    """The event's tallies at version ``now`` if this process holds them (a teams-only board
+    is also served by the event's full board)."""
+    slots = _slots(event, until, teams_only)
+    return next((hit for slot in slots if (hit := _cached(slot, now.key)) is not None), None)
+
+
+def _slots(event: Event, until: datetime | None, teams_only: bool) -> list[tuple[object, ...]]:
+    """The slots a board may come from, its own first."""
+    full = _slot(event, until, _TALLIES)
+    return [_slot(event, until, _TEAM_TALLIES), full] if teams_only else [full]
+
+
+def _advanced_board(
+    event: Event, until: datetime | None, *, teams_only: bool, now: score_version.State
+) -> _Board | None:
+    """The event's tallies at version ``now`` advanced from an earlier cached board, when
+    only narrow changes came since and not too many; kept in the board's own slot."""
+    slots = _slots(event, until, teams_only)
+    base = _base(slots, now)
+    if base is None:
+        return None
+    board = _advanced(event, until, *base, teams_only=teams_only, narrow_count=now.narrow_count)
+    if board is not None:
+        _store(slots[0], now.key, board)
+    return board
+
+
 def _board(
     event: Event, until: datetime | None, *, teams_only: bool, now: score_version.State
 ) -> _Board:
     """The event's tallies at version ``now``: from the cache while it holds, else advanced
-    from an earlier cached board after a narrow change, else summed in full. A teams-only
-    board is also served by the event's full board when that is current."""
-    full_slot = _slot(event, until, _TALLIES)
-    hit = _cached(full_slot, now.key)
-    if hit is not None:
-        return hit  # type: ignore[no-any-return]
-    slots = [full_slot]
-    if teams_only:
-        slots.insert(0, _slot(event, until, _TEAM_TALLIES))
-        hit = _cached(slots[0], now.key)
-        if hit is not None:
-            return hit  # type: ignore[no-any-return]
-    board = None
-    base = _base(slots, now)
-    if base is not None:
-        board = _advanced(event, until, *base, teams_only=teams_only, narrow_count=now.narrow_count)
+    from an earlier cached board after narrow changes, else summed in full."""
+    board = _cached_board(event, until, teams_only=teams_only, now=now) or _advanced_board(
+        event, until, teams_only=teams_only, now=now
+    )
     if board is None:
         board = _compute_board(event, until, teams_only=teams_only, narrow_count=now.narrow_count)
-    _store(slots[0], now.key, board)
+        _store(_slots(event, until, teams_only)[0], now.key, board)
     return board
 
 
-def _tallies(event: Event, until: datetime | None) -> tuple[dict[int, _Tally], dict[int, _Tally]]:
-    """Per team and per participant tallies (see ``_board``)."""
-    board = _board(event, until, teams_only=False, now=_state(event))
-    return board.teams, board.people
-
-
-def _team_tallies(event: Event, until: datetime | None) -> dict[int, _Tally]:
-    """Per team tallies: a team race's projector polls need no participant sums."""
-    return _board(event, until, teams_only=True, now=_state(event)).teams
-
-
 def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> _Tally:
-    """One team's or participant's tally: from the event's cached board when current or
-    cheaply advanced, else from queries narrowed to that team or participant (a home page must
-    never sum the whole event)."""
+    """One team's or participant's tally: from the event's cached board when current, else
+    kept for this version, else from the board cheaply advanced, else from queries narrowed
+    to that team or participant (a home page must never sum the whole event)."""
     kind, ident = scope
-    now = _state(event)
-    slots = [_slot(event, until, _TALLIES)]
-    if kind == "team":
-        slots.insert(0, _slot(event, until, _TEAM_TALLIES))
-    for slot in slots:
-        hit = _cached(slot, now.key)
-        if hit is not None:
-            return (hit.teams if kind == "team" else hit.people).get(ident) or _Tally()
+    now, teams_only = _state(event), kind == "team"
+    board = _cached_board(event, until, teams_only=teams_only, now=now)
     one = (event.id, event.created_at, until, kind, ident)
-    found = _ONE.get(one, now.key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    for slot in slots:
-        if _base([slot], now) is not None:
-            hit = _board(event, until, teams_only=slot[-1] == _TEAM_TALLIES, now=now)
-            return (hit.teams if kind == "team" else hit.people).get(ident) or _Tally()
+    if board is None:
+        found = _ONE.get(one, now.key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        board = _advanced_board(event, until, teams_only=teams_only, now=now)
+    if board is not None:
+        return (board.teams if teams_only else board.people).get(ident) or _Tally()
     tally = _narrowed_tally(event, until, scope)
     if not score_version.pending(db.session):
         _ONE.put(one, now.key, tally)
@@ -616,18 +587,15 @@ _ONE = NewestCache(slots=8192)
 
 
 def _narrowed_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> _Tally:
+    """One team's or participant's tally from queries narrowed to them."""
     kind, ident = scope
-    teams, people = _question_tallies_of(
-        event, until, {ident} if kind == "team" else set(), {ident} if kind != "team" else set()
-    )
-    base = (teams if kind == "team" else people).get(ident)
-    tally = _Tally(base.points, base.reached_at, base.tasks_done) if base else _Tally()
+    owners = _owners(scope)
+    q_teams, q_people = _question_tallies_of(event, until, *owners)
     items: list[ScoredItem] = []
-    _creative_and_adjustment_items(event, until, items, _owners(scope))
-    for item in items:
-        if (item.team_id if kind == "team" else item.participant_id) == ident:
-            tally.add(item)
-    return tally
+    _creative_and_adjustment_items(event, until, items, owners)
+    o_teams, o_people = _other_tallies(items, *owners)
+    q, o = (q_teams, o_teams) if kind == "team" else (q_people, o_people)
+    return _merged(q.get(ident), o.get(ident))
 
 
 def _rank(entries: list[tuple[int, str, str, _Tally]]) -> list[Standing]:

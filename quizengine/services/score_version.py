@@ -113,11 +113,6 @@ def of(session: Session, event_id: int) -> tuple[str, int]:
     return state(session, event_id).key
 
 
-def current(session: Session, event_id: int) -> tuple[str, int] | None:
-    found = state(session, event_id)
-    return found.key if found.version else None
-
-
 def _event_id(session: Session, obj: Any) -> int | None:
     if isinstance(obj, Event):
         return obj.id

@@ -60,11 +60,13 @@ def _tuples(tallies: dict[int, Any]) -> dict[int, tuple[int, Any, int]]:
 
 def _assert_current(event: Event, until: Any = None) -> None:
     """The cached path's tallies equal a sum of the whole event from scratch."""
-    teams, people = leaderboard._tallies(event, until)
+    now = score_version.state(db.session, event.id)
+    board = leaderboard._board(event, until, teams_only=False, now=now)
+    teams, people = board.teams, board.people
     fresh = leaderboard._compute_board(event, until, teams_only=False, narrow_count=0)
     assert _tuples(teams) == _tuples(fresh.teams)
     assert _tuples(people) == _tuples(fresh.people)
-    only_teams = leaderboard._team_tallies(event, until)
+    only_teams = leaderboard._board(event, until, teams_only=True, now=now).teams
     assert _tuples(only_teams) == _tuples(fresh.teams)
     ranked = {s.id: s.points for s in leaderboard.team_standings(event, until)}
     assert ranked == {tid: fresh.teams[tid].points if tid in fresh.teams else 0 for tid in ranked}
