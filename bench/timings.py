@@ -17,9 +17,12 @@ from checkpoints.qr import _matrix
 from checkpoints.sheets import SheetCheckpoint, SheetEvent, checkpoint_sheets_pdf
 
 
-def _median_ms(fn, repeats: int = 5) -> float:  # type: ignore[no-untyped-def]
+def _median_ms(fn, repeats: int = 5, before=None) -> float:  # type: ignore[no-untyped-def]
+    """Median wall time of ``fn()``; ``before()``, if given, runs untimed before each call."""
     times = []
     for _ in range(repeats):
+        if before is not None:
+            before()
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
@@ -43,13 +46,7 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
             score_change(conn, event_id, None if full else rnd.choice(answered_ids))
 
     def after(fn, full: bool) -> float:  # type: ignore[no-untyped-def]
-        times = []
-        for _ in range(7):
-            change(full)
-            t0 = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t0) * 1000)
-        return round(statistics.median(times), 1)
+        return _median_ms(fn, 7, before=lambda: change(full))
 
     event = event_by_slug(slug)
     event_id = event.id
