@@ -23,3 +23,12 @@ def test_the_least_recently_used_slot_goes_first():
     assert cache.get("b", 0) is None and cache.get("a", 0) == "A" and cache.get("c", 0) == "C"
     cache.clear()
     assert len(cache) == 0
+
+
+def test_latest_gives_a_slot_s_key_and_value_whatever_the_key():
+    cache = NewestCache(slots=2)
+    assert cache.latest("board") is None
+    cache.put("board", ("epoch", 7), "v7")
+    assert cache.latest("board") == (("epoch", 7), "v7")
+    assert cache.get("board", ("epoch", 8)) is None  # a newer key misses, latest still answers
+    assert cache.latest("board") == (("epoch", 7), "v7")
