@@ -304,17 +304,6 @@ def flagged(event: Event, undecided_only: bool = False, limit: int = 200) -> lis
     return [ci for ci in db.session.scalars(q) if ci.flags]
 
 
-def open_flag_count(event: Event) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(CheckIn.id)).where(
-                CheckIn.event_id == event.id, _has_flags(), CheckIn.flag_decision.is_(None)
-            )
-        )
-        or 0
-    )
-
-
 def refused(event: Event, limit: int = 50) -> list[CheckIn]:
     return list(
         db.session.scalars(
