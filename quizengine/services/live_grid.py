@@ -234,10 +234,12 @@ def _build_scores(event: Event) -> Scores:
     return Scores(_owner_rows(event), team_of, dict(tasks_total), totals, cells)
 
 
-def scores(event: Event) -> Scores:
-    """The event's scores for the grid, from this process's cache while the version holds.
+def scores(event: Event, version: tuple[object, ...] | None = None) -> Scores:
+    """The event's scores for the grid, from this process's cache while the version holds
+    (``version``: the event's ``version_key`` when the caller has read it already).
     Shared between requests: read-only."""
-    return _SCORES.get(event.id, version_key(event), lambda: _build_scores(event))
+    key = version_key(event) if version is None else version
+    return _SCORES.get(event.id, key, lambda: _build_scores(event))
 
 
 def visits(event: Event, team_of: dict[int, int | None]) -> dict[int, set[int]]:
@@ -319,10 +321,11 @@ def grid_json(event: Event) -> str:
             .order_by(Checkpoint.position)
         )
     )
-    key = (version_key(event), checkin_mark(event), checkpoints)
+    version = version_key(event)
+    key = (version, checkin_mark(event), checkpoints)
 
     def build() -> str:
-        got = scores(event)
+        got = scores(event, version)
         payload = _payload(checkpoints, got, visits(event, got.team_of))
         return current_app.json.dumps(payload, separators=(",", ":"))
 
