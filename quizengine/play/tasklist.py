@@ -91,7 +91,6 @@ class TaskRow(NamedTuple):
 
     id: int
     title: str
-    state: str
     tone: str
     href: str
     checkpoint_id: int | None = None
@@ -147,15 +146,13 @@ def task_list(
         if not title:
             title = labels[CREATIVE if kind == CREATIVE else "question"]
         href = href_of(task_id)
-        values = {"points": fill}
         html = _ROW_HTML.format(
             href=href if plain_href else escape(href),
             title=_escaped(title),
             tone=f" {tone}" if tone else "",
-            state=labels_html[key] % values if fill is not None else labels_html[key],
+            state=labels_html[key] % {"points": fill} if fill is not None else labels_html[key],
         )
-        state = labels[key] % values if fill is not None else labels[key]
-        out.append(TaskRow(task_id, title, state, tone, href, cp_id, html))
+        out.append(TaskRow(task_id, title, tone, href, cp_id, html))
     return out
 
 
