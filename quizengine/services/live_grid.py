@@ -115,9 +115,6 @@ class _Newest:
             self._cache.put(event_id, key, value)
         return value
 
-    def clear(self) -> None:
-        self._cache.clear()
-
 
 _SCORES = _Newest()
 _PAYLOADS = _Newest()
