@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +41,12 @@ def refuse(message: str, status: int, **extra: Any) -> ResponseReturnValue:
     if wants_json():
         return jsonify(error=status, message=message, **extra), status
     return render_template("play/refused.html", message=message, status=status), status
+
+
+def ms_left(until: datetime, now: datetime) -> int:
+    """Milliseconds from ``now`` to ``until``, never below 0: what countdown.js counts down
+    (with the phone's elapsed time, never its wall clock)."""
+    return max(0, int((until - now).total_seconds() * 1000))
 
 
 def url_filler(endpoint: str, arg: str, placeholder: str | int) -> Callable[[str | int], str]:

@@ -30,7 +30,7 @@ from quizengine.auth import current_participant
 from quizengine.extensions import db
 from quizengine.models import Attempt, Participant, SubmissionFile, Task
 from quizengine.play.blueprint import bp
-from quizengine.play.common import participant_or_abort, wants_json
+from quizengine.play.common import ms_left, participant_or_abort, wants_json
 from quizengine.play.forms import AnswerForm, ConfirmForm, SubmitForm, first_error
 from quizengine.services import attempts, submissions
 from quizengine.services.attempts import AnswerOutcome
@@ -77,7 +77,7 @@ def render_task(
     except Refused as err:
         attempt, error, status = None, error or err.message, status if error else err.status
     running = attempt is not None and attempt.answer_key is None and now <= attempt.deadline
-    remaining_ms = max(0, int((attempt.deadline - now).total_seconds() * 1000)) if attempt else 0
+    remaining_ms = ms_left(attempt.deadline, now) if attempt else 0
     judged = _judged(attempt)
     can_submit = (
         task.is_creative
@@ -144,7 +144,7 @@ def start(task_id: int) -> ResponseReturnValue:
     deadline = attempt.deadline
     db.session.commit()
     if wants_json():
-        remaining_ms = max(0, int((deadline - utc_now()).total_seconds() * 1000))
+        remaining_ms = ms_left(deadline, utc_now())
         return jsonify(**started, remaining_ms=remaining_ms)
     return redirect(url_for("play.task", task_id=task_id))
 

@@ -23,6 +23,7 @@ from quizengine.models import Checkpoint, Mode, Participant, Team
 from quizengine.play import task_views  # noqa: F401  (registers the task routes)
 from quizengine.play.blueprint import bp
 from quizengine.play.common import (
+    ms_left,
     participant_or_abort,
     refuse,
     safe_next,
@@ -175,8 +176,7 @@ def home() -> ResponseReturnValue:
         now_local=format_local(now, event.timezone),
         ends_local=format_local(event.ends_at, event.timezone),
         time_left=format_duration(event.ends_at - now) if event.is_open(now) else None,
-        # countdown.js ticks from this (elapsed time on the phone, never its wall clock)
-        remaining_ms=max(0, int((event.ends_at - now).total_seconds() * 1000)),
+        remaining_ms=ms_left(event.ends_at, now),
         window=window_problem(event, now),
         visited=checkpoints,
         open_tasks=open_tasks,
