@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from quizengine.extensions import db
+from tests.app.test_play_lists import counting
 from tests.app.test_play_support import END, START, log_in, world
 
 NOON = START + timedelta(hours=5)
@@ -35,11 +36,20 @@ def test_link_shows_who_and_changes_nothing(w: Any, client: Any) -> None:
 def test_wrong_token_is_the_plain_404(w: Any, client: Any) -> None:
     unknown = client.get("/no/such/page")
     nul = "0" * 15 + "%00"  # PostgreSQL refuses NUL in text: never sent to the database
-    bad = ("/in/" + "x" * 24, "/in/short", "/in/" + w.alice.login_token + "x", "/in/" + nul)
-    for path in (*bad, "/in/" + "é" * 20, "/in/" + w.alice.login_token[:-1] + "."):
-        resp = client.get(path)
+    well_formed = ("/in/" + "x" * 24, "/in/" + w.alice.login_token + "x")  # looked up, not found
+    malformed = (
+        "/in/short",
+        "/in/" + nul,
+        "/in/" + "é" * 20,
+        "/in/" + w.alice.login_token[:-1] + ".",
+    )
+    for path in (*well_formed, *malformed):
+        with counting() as statements:
+            resp = client.get(path)
         assert resp.status_code == 404
         assert resp.get_data(as_text=True) == unknown.get_data(as_text=True)
+        asked = [s for s in statements if "login_token" in s]
+        assert bool(asked) is (path in well_formed), (path, asked)  # malformed: never asked
     assert client.post("/in/" + "x" * 24).status_code == 404
 
 
