@@ -102,24 +102,16 @@ class Known(NamedTuple):
     access: bool
 
 
-def _owner_attempt(team: bool) -> Any:
-    """The task's row with the owner's attempt outer-joined and the access as EXISTS."""
+@cache
+def _task_and_known_statement(team: bool) -> Any:
+    """The owner's attempt outer-joined to the task, the access as EXISTS, then the task."""
     return (
-        select(Attempt, unlocked_at(team, Task.checkpoint_id))
+        select(Attempt, unlocked_at(team, Task.checkpoint_id), Task)
         .select_from(Task)
         .outerjoin(Attempt, and_(Attempt.task_id == Task.id, Attempt.owner == bindparam("owner")))
         .where(Task.id == bindparam("task_id"))
+        .options(joinedload(Task.checkpoint))
     )
-
-
-@cache
-def _known_statement(team: bool) -> Any:
-    return _owner_attempt(team)
-
-
-@cache
-def _task_and_known_statement(team: bool) -> Any:
-    return _owner_attempt(team).add_columns(Task).options(joinedload(Task.checkpoint))
 
 
 def task_for_start(participant: Participant, task_id: int) -> tuple[Task, Known] | None:
@@ -146,9 +138,9 @@ def start(
     statement)."""
     check_task(participant, task)
     if known is None:
-        params = {**who(participant), "owner": owner_of(participant), "task_id": task.id}
-        row = db.session.execute(_known_statement(team_mode(participant)), params).first()
-        known = Known(row[0], bool(row[1])) if row is not None else Known(None, False)
+        owner_of(participant)  # refuses a participant without a team in a team event
+        found = task_for_start(participant, task.id)
+        known = found[1] if found is not None else Known(None, False)
     if known.attempt is not None:
         return known.attempt
     access = known.access
