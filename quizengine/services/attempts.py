@@ -50,10 +50,10 @@ class AnswerOutcome:
 
 def owner_of(participant: Participant) -> str:
     """The attempt owner for this participant: the team in team mode, else the participant."""
-    team_mode = participant.event.mode == Mode.TEAM
-    if team_mode and participant.team_id is None:
+    in_teams = participant.event.mode == Mode.TEAM
+    if in_teams and participant.team_id is None:
         raise Refused(_("You are not in a team; ask the organizers."), 403)
-    return owner_key(participant.team_id, participant.id, team_mode)
+    return owner_key(participant.team_id, participant.id, in_teams)
 
 
 @cache
