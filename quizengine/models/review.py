@@ -48,7 +48,9 @@ class Submission(db.Model):
     attempt_id: Mapped[int] = mapped_column(
         ForeignKey("attempt.id", ondelete="CASCADE"), index=True
     )
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
     idem_key: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.PENDING.value)
