@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, case, or_, select
 
 from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptStatus, Participant, Submission, Task
@@ -32,15 +32,22 @@ _TASK = Task.__table__
 _ATTEMPT = Attempt.__table__
 _SUBMISSION = Submission.__table__
 
-# The status of an attempt's latest submission (creative tasks), read along with the attempt.
-_LATEST_REVIEW_STATUS = (
-    select(_SUBMISSION.c.status)
-    .where(_SUBMISSION.c.attempt_id == _ATTEMPT.c.id)
-    .order_by(_SUBMISSION.c.id.desc())
-    .limit(1)
-    .correlate(_ATTEMPT)
-    .scalar_subquery()
+# The status of a submitted attempt's latest submission (creative tasks), read along with the
+# attempt; NULL for every other attempt (no look-up: ``_state`` reads it only when submitted).
+_LATEST_REVIEW_STATUS = case(
+    (
+        _ATTEMPT.c.status == AttemptStatus.SUBMITTED.value,
+        select(_SUBMISSION.c.status)
+        .where(_SUBMISSION.c.attempt_id == _ATTEMPT.c.id)
+        .order_by(_SUBMISSION.c.id.desc())
+        .limit(1)
+        .correlate(_ATTEMPT)
+        .scalar_subquery(),
+    )
 )
+# A running attempt's deadline; NULL for the others, whose deadline ``_state`` never reads (a
+# home page's hundreds of answered rows parse no timestamps).
+_RUNNING_DEADLINE = case((_ATTEMPT.c.status == AttemptStatus.RUNNING.value, _ATTEMPT.c.deadline))
 
 # The event's tasks in their order, each with the owner's attempt (NULLs when not started):
 # the unique (task_id, owner) index finds the attempt of each task. No prompt, no answer.
@@ -54,7 +61,7 @@ _EVENT_TASKS: Select[Any] = (
         _ATTEMPT.c.status,
         _ATTEMPT.c.points,
         _ATTEMPT.c.correct,
-        _ATTEMPT.c.deadline,
+        _RUNNING_DEADLINE,
         _LATEST_REVIEW_STATUS,
     )
     .select_from(
