@@ -18,7 +18,7 @@ from __future__ import annotations
 import secrets
 from typing import Any, NamedTuple
 
-from sqlalchemy import event, select, text, update
+from sqlalchemy import bindparam, event, select, text, update
 from sqlalchemy.orm import Session
 
 from quizengine.models import (
@@ -94,17 +94,21 @@ class State(NamedTuple):
         return (self.epoch, self.version)
 
 
+_STATE = select(
+    ScoreVersion.epoch,
+    ScoreVersion.version,
+    ScoreVersion.full_version,
+    ScoreVersion.narrow_count,
+).where(ScoreVersion.event_id == bindparam("event_id"))
+
+
 def state(session: Session, event_id: int) -> State:
     """The event's version, one query: no row yet (no points-changing ORM write yet, e.g. an
-    event bulk-loaded with SQL) is a state of its own, version 0."""
-    row = session.execute(
-        select(
-            ScoreVersion.epoch,
-            ScoreVersion.version,
-            ScoreVersion.full_version,
-            ScoreVersion.narrow_count,
-        ).where(ScoreVersion.event_id == event_id)
-    ).first()
+    event bulk-loaded with SQL) is a state of its own, version 0. Read on the session's
+    connection after its pending changes are flushed (what ``session.execute`` does, without
+    the ORM's per-statement work: every page with a score asks)."""
+    session.flush()
+    row = session.connection().execute(_STATE, {"event_id": event_id}).first()
     return State(*row) if row else State("", 0, 0, 0)
 
 
