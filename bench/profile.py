@@ -1,10 +1,11 @@
 """Profile one endpoint in-process on the seeded benchmark event: CPU per request and, with
 ``--tree``, pyinstrument's call tree, to find what a load run's slow rows spend their time on.
 
-    python -m bench.profile page home board board_fresh board_answer checkin start answer
+    python -m bench.profile page home board board_fresh board_answer checkin start answer mix
                             [--db URL] [--n 300] [--tree] [--sql] [--reuse]
 
-``board_fresh`` makes a full score change before each poll (the board summed anew),
+``mix`` sends the load run's realistic mix (without its photo uploads) and says which action
+takes what share of its CPU. ``board_fresh`` makes a full score change before each poll (the board summed anew),
 ``board_answer`` changes one answered attempt's points as an answer does (the board advanced
 from the one before); the change's CPU counts, it is small.
 
@@ -29,45 +30,62 @@ from bench.seed import Seeded, reset_run_state, score_change, seed
 WORK = Path(__file__).resolve().parent / ".work"
 
 
+# The load run's mix (lua/play.lua's MIX) without its 1 % of photo uploads.
+MIX = {"page": 20, "home": 20, "board": 14, "checkin": 15, "start": 15, "answer": 15}
+
+
 def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> list[tuple]:
-    """(method, path, data, headers) per request, built like lua/play.lua builds them."""
+    """(method, path, data, headers, action) per request, built like lua/play.lua builds
+    them; ``mix`` draws each request's action with the load run's shares."""
     rnd = random.Random(5)
     out: list[tuple] = []
-    teams = seeded.teams
+    actions = list(MIX)
+    weights = list(MIX.values())
     for i in range(n):
-        team = teams[i % len(teams)]
-        pid = team.members[i % len(team.members)]
-        cookie, token = cookies[pid]
-        json_headers: dict[str, str] = {
-            "Cookie": cookie,
-            "Accept": "application/json",
-            "X-CSRFToken": token,
-        }
-        k = rnd.randrange(len(seeded.codes))
-        code, (lat, lon, _) = seeded.codes[k], seeded.places[k]
-        if mode == "page":
-            out.append(("GET", f"/c/{code}", None, {"Cookie": cookie}))
-        elif mode == "home":
-            out.append(("GET", "/home", None, {"Cookie": cookie}))
-        elif mode in ("board", "board_fresh", "board_answer"):
-            out.append(("GET", f"/board/{seeded.slug}/standings.json", None, {"Cookie": cookie}))
-        elif mode == "checkin":
-            body = {
-                "lat": f"{lat + (rnd.random() - 0.5) * 0.0004:.6f}",
-                "lon": f"{lon:.6f}",
-                "accuracy": str(5 + rnd.randrange(25)),
-                "fix_ts": str(int(time.time() * 1000)),
-                "csrf_token": token,
-            }
-            out.append(("POST", f"/c/{code}/checkin", body, json_headers))
-        elif mode == "start":
-            task = team.fresh[(i // len(teams)) % len(team.fresh)]
-            out.append(("POST", f"/t/{task}/start", {"x": "1", "csrf_token": token}, json_headers))
-        elif mode == "answer":
-            task = team.running[(i // len(teams)) % len(team.running)]
-            body = {"answer": seeded.answers[task], "key": f"profile-{i:06d}", "csrf_token": token}
-            out.append(("POST", f"/t/{task}/answer", body, json_headers))
+        action = rnd.choices(actions, weights)[0] if mode == "mix" else mode
+        _add_request(out, seeded, action, cookies, i, rnd)
     return out
+
+
+def _add_request(
+    out: list[tuple], seeded: Seeded, mode: str, cookies: dict[int, tuple], i: int, rnd: Any
+) -> None:
+    """The ``i``-th request of ``mode``, appended to ``out``."""
+    teams = seeded.teams
+    team = teams[i % len(teams)]
+    pid = team.members[i % len(team.members)]
+    cookie, token = cookies[pid]
+    json_headers: dict[str, str] = {
+        "Cookie": cookie,
+        "Accept": "application/json",
+        "X-CSRFToken": token,
+    }
+    k = rnd.randrange(len(seeded.codes))
+    code, (lat, lon, _) = seeded.codes[k], seeded.places[k]
+    if mode == "page":
+        out.append(("GET", f"/c/{code}", None, {"Cookie": cookie}, mode))
+    elif mode == "home":
+        out.append(("GET", "/home", None, {"Cookie": cookie}, mode))
+    elif mode in ("board", "board_fresh", "board_answer"):
+        board = f"/board/{seeded.slug}/standings.json"
+        out.append(("GET", board, None, {"Cookie": cookie}, mode))
+    elif mode == "checkin":
+        body = {
+            "lat": f"{lat + (rnd.random() - 0.5) * 0.0004:.6f}",
+            "lon": f"{lon:.6f}",
+            "accuracy": str(5 + rnd.randrange(25)),
+            "fix_ts": str(int(time.time() * 1000)),
+            "csrf_token": token,
+        }
+        out.append(("POST", f"/c/{code}/checkin", body, json_headers, mode))
+    elif mode == "start":
+        task = team.fresh[(i // len(teams)) % len(team.fresh)]
+        body = {"x": "1", "csrf_token": token}
+        out.append(("POST", f"/t/{task}/start", body, json_headers, mode))
+    elif mode == "answer":
+        task = team.running[(i // len(teams)) % len(team.running)]
+        body = {"answer": seeded.answers[task], "key": f"profile-{i:06d}", "csrf_token": token}
+        out.append(("POST", f"/t/{task}/answer", body, json_headers, mode))
 
 
 def _open(client, method: str, path: str, data: dict | None, headers: dict):  # type: ignore[no-untyped-def]
@@ -142,7 +160,7 @@ def main() -> None:
     for mode in args.modes:
         reset_run_state(args.db, seeded)
         reqs = _requests(seeded, mode, cookies, args.n)
-        for method, path, data, headers in reqs[:5]:  # warm-up
+        for method, path, data, headers, _action in reqs[:5]:  # warm-up
             _open(client, method, path, data, headers)
         profiler = None
         if args.tree:
@@ -153,13 +171,16 @@ def main() -> None:
         statuses: dict[int, int] = {}
         statements = _StatementCounter(app)
         cpu0, wall0 = time.process_time(), time.perf_counter()
-        for method, path, data, headers in reqs[5:]:
+        per_action: dict[str, list[float]] = {}
+        for method, path, data, headers, action in reqs[5:]:
             if mode == "board_fresh":
                 _bump(app, seeded.event_id)
             elif mode == "board_answer":
                 _bump(app, seeded.event_id, 1 + random.randrange(seeded.max_attempt_id))
             statements.last = []
+            started = time.process_time()
             resp = _open(client, method, path, data, headers)
+            per_action.setdefault(action, []).append(time.process_time() - started)
             statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
         statements.stop()
@@ -169,6 +190,12 @@ def main() -> None:
             f" {statements.count / count:5.1f} SQL/req statuses {statuses}",
             flush=True,
         )
+        if mode == "mix":  # where the mix's CPU goes
+            for action, spent in sorted(per_action.items(), key=lambda kv: -sum(kv[1])):
+                print(
+                    f"  {action:8s} {len(spent):5d} requests {sum(spent) / len(spent) * 1000:6.2f}"
+                    f" ms CPU/req, {sum(spent) / cpu * 100:4.1f} % of the CPU"
+                )
         if args.sql:
             print("\n".join(f"  {' '.join(sql.split())[:160]}" for sql in statements.last))
         if profiler is not None:

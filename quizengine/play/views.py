@@ -31,7 +31,7 @@ from quizengine.play.common import (
     wants_json,
 )
 from quizengine.play.forms import CheckInForm, ConfirmForm, JoinForm, first_error
-from quizengine.play.tasklist import task_list
+from quizengine.play.tasklist import TaskRows, task_list
 from quizengine.services import leaderboard
 from quizengine.services.checkins import (
     Refused,
@@ -155,6 +155,11 @@ def _visited_links(visited: list[Visited]) -> list[CheckpointLink]:
     return [CheckpointLink(cp.name, href_of(cp.code)) for cp in visited]
 
 
+@cache
+def _team_name() -> Select[tuple[str]]:
+    return select(Team.name).where(Team.id == bindparam("team_id"))
+
+
 @bp.get("/home")
 def home() -> ResponseReturnValue:
     participant = current_participant()
@@ -165,12 +170,16 @@ def home() -> ResponseReturnValue:
     visited = visited_checkpoints(participant)
     visited_ids = {cp.id for cp in visited}
     rows = task_list(participant, now, open_at=visited_ids)
-    open_tasks = [t for t in rows if t.checkpoint_id in visited_ids]
-    free_tasks = [t for t in rows if t.checkpoint_id is None]
+    open_tasks = TaskRows([t for t in rows if t.checkpoint_id in visited_ids])
+    free_tasks = TaskRows([t for t in rows if t.checkpoint_id is None])
     checkpoints = _visited_links(visited)
+    team_name = None
+    if participant.team_id is not None:  # one column, not the team's object (a lazy load)
+        team_name = db.session.connection().scalar(_team_name(), {"team_id": participant.team_id})
     return render_template(
         "play/home.html",
         participant=participant,
+        team_name=team_name,
         event=event,
         score=_score(participant),
         now_local=format_local(now, event.timezone),

@@ -30,7 +30,8 @@ def test_link_shows_who_and_changes_nothing(w: Any, client: Any) -> None:
         resp = client.post(f"/in/{w.alice.login_token}")
         assert resp.status_code == 302 and resp.location.endswith("/home")
         home = client.get("/home")
-    assert home.status_code == 200 and "Alice" in home.get_data(as_text=True)
+    assert home.status_code == 200
+    assert "Alice · <strong>Kelompok 1</strong>" in home.get_data(as_text=True)  # and her team
 
 
 def test_wrong_token_is_the_plain_404(w: Any, client: Any) -> None:
