@@ -5,9 +5,9 @@
                             [--db URL] [--n 300] [--tree] [--sql] [--reuse]
 
 ``mix`` sends the load run's realistic mix (without its photo uploads) and says which action
-takes what share of its CPU. ``board_fresh`` makes a full score change before each poll (the board summed anew),
-``board_answer`` changes one answered attempt's points as an answer does (the board advanced
-from the one before); the change's CPU counts, it is small.
+takes what share of its CPU. ``board_fresh`` makes a full score change before each poll (the
+board summed anew), ``board_answer`` changes one answered attempt's points as an answer does
+(the board advanced from the one before); the change's CPU counts, it is small.
 
 Seeds the database first unless ``--reuse`` (a database seeded by an earlier run of this
 profiler, whose plan it kept); requests go through Flask's test client with the same pre-built

@@ -33,6 +33,7 @@ WORK = HERE / ".work"
 RESULTS = HERE / "results"
 SECRET = "bench-secret-key-not-for-production"
 ENDPOINTS = ["page", "home", "board", "checkin", "start", "answer", "upload", "mix"]
+FLOORS = ["floor_page", "floor_write"]  # served by the engine's server (bench.ceiling.floor_app)
 AFTER_MODES = ["home", "board", "mix"]  # default rows served by the --after-root checkout
 WRITES = {"checkin", "start", "answer", "upload", "mix"}
 
@@ -113,11 +114,12 @@ def bench_database(kind: str, raw_url: str, args: argparse.Namespace) -> dict[st
         after = args.after_root if workers == args.workers else None
         if after:
             modes = [*modes, *(f"{m}_after" for m in args.after_modes)]
-        runs: dict[str, list[dict]] = {m: [] for m in ["hello", "insert", *modes]}
+        floors = FLOORS if workers == args.workers else []
+        runs: dict[str, list[dict]] = {m: [] for m in ["hello", "insert", *floors, *modes]}
         with (
             Restartable("bench.ceiling:hello_app()", env, workers) as hello,
             Restartable("bench.ceiling:insert_app()", env, workers) as insert,
-            Restartable("quizengine:create_app()", env, workers, "/api/health") as engine,
+            Restartable("bench.ceiling:floor_app()", env, workers, "/api/health") as engine,
             Restartable("quizengine:create_app()", env, workers, "/api/health", root=after)
             if after
             else nullcontext() as fixed,

@@ -1,6 +1,7 @@
 -- wrk script for quizengine: pre-built participants' requests, one connection per wrk thread.
 -- Usage: wrk -t64 -c64 -d10s -s bench/lua/play.lua URL -- PLAN_DIR MODE
 -- MODE: mix | page | home | board | checkin | start | answer | upload | hello | insert
+--       | floor_page | floor_write
 -- Each thread plays its own teams (from the plan), so attempts never collide between threads;
 -- with one connection per thread every response belongs to the thread's last request.
 
@@ -80,6 +81,10 @@ function builders.page()
 end
 
 function builders.home() return get(person(), "/home") end
+
+function builders.floor_page() return get(person(), "/floor/page") end
+
+function builders.floor_write() return post(person(), "/floor/write", "x=1") end
 
 function builders.board() return get(person(), plan.board) end
 
