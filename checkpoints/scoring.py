@@ -54,8 +54,14 @@ def review_points(awarded: Sequence[int], policy: str) -> int | None:
         return None
     if policy == "last":
         return int(awarded[-1])
-    total, count = sum(int(a) for a in awarded), len(awarded)
-    # Half up (away from zero at .5) in integers: exact, and no Fraction per submission
-    # when a leaderboard sums thousands of them.
+    return mean_points(sum(int(a) for a in awarded), len(awarded))
+
+
+def mean_points(total: int, count: int) -> int:
+    """The mean of ``count`` awards summing to ``total``, rounded half up (away from zero at
+    .5), in integers: exact, and no Fraction per submission when a leaderboard sums thousands
+    of them (it gets the sum and the count from the database)."""
+    if count <= 0:
+        raise ValueError(f"count must be > 0, got {count!r}")
     whole = (2 * abs(total) + count) // (2 * count)
     return whole if total >= 0 else -whole

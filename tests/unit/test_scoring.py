@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoints.scoring import question_points, review_points
+from checkpoints.scoring import mean_points, question_points, review_points
 
 
 def at_deadline(points: int, weight: float) -> int:
@@ -115,6 +115,15 @@ def test_review_points(awarded, policy, expected):
 def test_review_points_unknown_policy():
     with pytest.raises(ValueError, match="median"):
         review_points([1, 2], "median")
+
+
+def test_mean_points_from_a_sum_and_a_count():
+    """What the leaderboard combines from the database's SUM and COUNT of a submission's
+    approving reviews: the same as the mean of the list."""
+    assert mean_points(25, 2) == review_points([10, 15], "mean") == 13
+    assert mean_points(-25, 2) == -13
+    with pytest.raises(ValueError, match="count"):
+        mean_points(0, 0)
 
 
 @given(st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=20))
