@@ -7,7 +7,7 @@ import itertools
 from collections import defaultdict
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checkpoints.scoring import review_points
@@ -174,6 +174,18 @@ history = st.fixed_dictionaries(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(h=history)
+# Two approvals in the same minute, the later one lower: "last" is the later review (by time,
+# then by the order the judges saved them), not the higher points.
+@example(
+    h={
+        "teams": 1,
+        "questions": [],
+        "creative": [(0, "approved", [(100, True, 5), (50, True, 5)])],
+        "adjustments": [],
+        "policy": "last",
+        "freeze": None,
+    }
+)
 def test_total_equals_sum_of_sources(ctx, h):
     try:
         _check_history(h)
@@ -207,14 +219,16 @@ def _check_history(h):
         task = _creative(event)
         p = people[who % len(people)]
         sub = submission(attempt(task, p, at(event, 0)), p, at(event, 1), status=status)
-        approving: list[tuple[int, int]] = []
+        approving: list[tuple[int, int, int]] = []  # (minute, order saved, points)
         for j, (points, approve, minute) in enumerate(judged):
             review(sub, judges[j], points, at(event, minute), "approve" if approve else "reject")
             if approve:
-                approving.append((minute, points))
+                approving.append((minute, j, points))
         for cutoff, target in ((None, expected), (until, frozen)):
             counted = [
-                pts for m, pts in sorted(approving) if cutoff is None or at(event, m) <= cutoff
+                pts
+                for m, _saved, pts in sorted(approving)
+                if cutoff is None or at(event, m) <= cutoff
             ]
             if status == "approved" and counted:
                 tid = teams[who % len(teams)].id
