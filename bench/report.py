@@ -151,8 +151,8 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         lb = data["leaderboard"]
         lines.append(
             f"Leaderboard, one client, {c['participants']} participants and {c['attempts']} "
-            "attempts, median ms (cached / after an answer / after a full change such as an "
-            f"adjustment): team standings {_three(lb, 'team_standings')}, participant "
+            "attempts, median ms (cached / after an answer / after a full change such as a "
+            f"deletion): team standings {_three(lb, 'team_standings')}, participant "
             f"standings {_three(lb, 'participant_standings')}, GET standings.json "
             f"{_three(lb, 'standings_json')}."
         )

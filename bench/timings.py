@@ -32,8 +32,9 @@ def _median_ms(fn, repeats: int = 5, before=None) -> float:  # type: ignore[no-u
 def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> dict[str, float]:
     """Median wall time of the standings services and of GET /board/<slug>/standings.json:
     served from the cache, after an answer (each call after a new answer's score change:
-    the cached board is advanced), and after a full change (an organizer's adjustment, a
-    deletion: the event is summed anew). The changes are committed outside the timing."""
+    the cached board is advanced), and after a full change (an organizer's deletion, a team
+    move: the event is summed anew; adjustments are narrow, like answers). The changes are
+    committed outside the timing."""
     from quizengine.extensions import db
     from quizengine.services.events import event_by_slug
     from quizengine.services.leaderboard import participant_standings, team_standings
