@@ -94,15 +94,12 @@ _ROW_HTML = (
 
 
 class TaskRow(NamedTuple):
-    """One line of the list: ``tone`` is "" (nothing done yet), "run", "ok", "bad" or "wait".
-    In a template the row is its ``<li>`` (``__html__``)."""
+    """One line of the list: its task's checkpoint (None: a task that needs no place), and
+    its ``<li>``, which is the row in a template (``__html__``). The tone in the state's class
+    is "" (nothing done yet), "run", "ok", "bad" or "wait"."""
 
-    id: int
-    title: str
-    tone: str
-    href: str
-    checkpoint_id: int | None = None
-    html: str = ""
+    checkpoint_id: int | None
+    html: str
 
     def __html__(self) -> str:
         return self.html
@@ -162,7 +159,7 @@ def task_list(
             tone=f" {tone}" if tone else "",
             state=labels_html[key] % {"points": fill} if fill is not None else labels_html[key],
         )
-        out.append(TaskRow(task_id, title, tone, href, cp_id, html))
+        out.append(TaskRow(cp_id, html))
     return out
 
 
