@@ -578,11 +578,14 @@ def _cached(slot: tuple[object, ...], version: Version) -> Any:
     return _CACHE.get(slot, version)
 
 
-def _store(slot: tuple[object, ...], version: Version, value: Any) -> None:
-    """Keep ``value`` unless this session's open transaction has changed points (then what
-    it read is not what other sessions see under the same version)."""
+def _store(
+    slot: tuple[object, ...], version: Version, value: Any, cache: NewestCache | None = None
+) -> None:
+    """Keep ``value`` (in ``cache``, by default the boards') unless this session's open
+    transaction has changed points (then what it read is not what other sessions see under
+    the same version)."""
     if not score_version.pending(db.session):
-        _CACHE.put(slot, version, value)
+        (_CACHE if cache is None else cache).put(slot, version, value)
 
 
 def _base(slots: list[tuple[object, ...]], now: score_version.State) -> tuple[_Board, int] | None:
@@ -658,8 +661,7 @@ def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> 
     if board is not None:
         return (board.teams if teams_only else board.people).get(ident) or _Tally()
     tally = _narrowed_tally(event, until, scope)
-    if not score_version.pending(db.session):
-        _ONE.put(one, now.key, tally)
+    _store(one, now.key, tally, _ONE)
     return tally
 
 
