@@ -22,6 +22,7 @@ MIN_SECRET_BYTES = 16
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 _SEPARATORS = re.compile(r"[\s\-‐‑–—._]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _random_code(length: int) -> str:
@@ -62,6 +63,13 @@ def new_secret(nbytes: int = 18) -> str:
     if nbytes < MIN_SECRET_BYTES:
         raise ValueError(f"a secret needs at least {MIN_SECRET_BYTES} bytes, got {nbytes}")
     return secrets.token_urlsafe(nbytes)
+
+
+def is_well_formed_secret(secret: object) -> bool:
+    """True when ``secret`` could be one of ``new_secret``'s: URL-safe base64, 16..64
+    characters. Anything else is unknown without asking the database (which may refuse it:
+    PostgreSQL text cannot hold NUL)."""
+    return isinstance(secret, str) and _SECRET.fullmatch(secret) is not None
 
 
 def slugify(text: str, max_len: int = 60) -> str:

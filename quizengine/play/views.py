@@ -3,7 +3,6 @@ checkpoint scan and check-in. Task pages are in task_views.py."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -14,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, select
 
 from checkpoints.answers import normalize_text
-from checkpoints.codes import is_well_formed_code, normalize_code
+from checkpoints.codes import is_well_formed_code, is_well_formed_secret, normalize_code
 from checkpoints.geofence import Fix, GeoError
 from checkpoints.timeutil import format_duration, format_local, utc_now
 from quizengine.auth import current_participant, log_in_participant, log_out_participant
@@ -57,13 +56,8 @@ def index() -> ResponseReturnValue:
     return render_template("play/index.html")
 
 
-# Login tokens are URL-safe base64 (checkpoints.codes.new_secret): anything else is unknown
-# without asking the database (which may refuse it: PostgreSQL text cannot hold NUL).
-TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
 def _participant_by_token(token: str) -> Participant:
-    if not TOKEN.fullmatch(token):
+    if not is_well_formed_secret(token):
         abort(404)
     participant = db.session.scalar(select(Participant).where(Participant.login_token == token))
     if participant is None:

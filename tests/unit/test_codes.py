@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from checkpoints.codes import (
     CODE_ALPHABET,
     is_well_formed_code,
+    is_well_formed_secret,
     new_join_code,
     new_public_code,
     new_secret,
@@ -93,6 +94,12 @@ def test_secret_is_url_safe_and_long_enough():
     assert len(base64.urlsafe_b64decode(secret + "=" * (-len(secret) % 4))) == 18
     assert len(base64.urlsafe_b64decode(new_secret(16) + "==")) == 16
     assert len({new_secret() for _ in range(200)}) == 200
+
+
+def test_a_secret_is_well_formed_only_as_new_secret_makes_them():
+    assert all(is_well_formed_secret(new_secret(n)) for n in (16, 18, 48))
+    for bad in ("x" * 15, "x" * 65, "0" * 15 + "\x00", "abc def ghi jkl mno", "a/b+c=" * 4, None):
+        assert not is_well_formed_secret(bad), bad
 
 
 def test_secret_refuses_less_than_128_bits():
