@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -20,7 +19,6 @@ from quizengine.extensions import db
 from quizengine.models import (
     Attempt,
     AttemptStatus,
-    Checkpoint,
     Mode,
     Participant,
     Task,
@@ -78,19 +76,18 @@ def check_task(participant: Participant, task: Task) -> None:
         raise Refused(_("Unknown task."), 404)
 
 
-def may_start(participant: Participant, task: Task, now: datetime) -> str | None:
-    """Why this task cannot be started now, or None."""
-    return _start_problem(participant, task, now, lambda cp: has_access(participant, cp))
-
-
-def _start_problem(
-    participant: Participant, task: Task, now: datetime, unlocked: Callable[[Checkpoint], bool]
+def may_start(
+    participant: Participant, task: Task, now: datetime, access: bool | None = None
 ) -> str | None:
-    problem = open_problem(participant.event, task.checkpoint, now)
+    """Why this task cannot be started now, or None. ``access``: whether its checkpoint is
+    unlocked for the participant when the caller has read it already (else it is read here,
+    and only when the event and the checkpoint are open)."""
+    cp = task.checkpoint
+    problem = open_problem(participant.event, cp, now)
     if problem:
         return problem
-    if task.checkpoint is not None and not unlocked(task.checkpoint):
-        return _("Check in at %(name)s first.", name=task.checkpoint.name)
+    if cp is not None and not (has_access(participant, cp) if access is None else access):
+        return _("Check in at %(name)s first.", name=cp.name)
     return None
 
 
@@ -143,8 +140,7 @@ def start(
         known = found[1] if found is not None else Known(None, False)
     if known.attempt is not None:
         return known.attempt
-    access = known.access
-    problem = _start_problem(participant, task, now, lambda _cp: access)
+    problem = may_start(participant, task, now, known.access)
     if problem:
         raise Refused(problem)
     attempt = Attempt(
