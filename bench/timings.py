@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
+from sqlalchemy import select
 
 from bench.seed import score_change
 from checkpoints.flags import PastFix, position_flags
@@ -32,25 +33,36 @@ def _median_ms(fn, repeats: int = 5, before=None) -> float:  # type: ignore[no-u
 def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> dict[str, float]:
     """Median wall time of the standings services and of GET /board/<slug>/standings.json:
     served from the cache, after an answer (each call after a new answer's score change:
-    the cached board is advanced), and after a full change (an organizer's deletion, a team
-    move: the event is summed anew; adjustments are narrow, like answers). The changes are
+    the cached board is advanced), after an edit that moves no points (a team renamed by the
+    ORM, as the organizer's form does: the names are read again, nothing is summed), and
+    after a full change (a deletion, task points: the event is summed anew). The changes are
     committed outside the timing."""
     from quizengine.extensions import db
+    from quizengine.models import Team
     from quizengine.services.events import event_by_slug
     from quizengine.services.leaderboard import participant_standings, team_standings
 
     rnd = random.Random(3)
+    renamed: dict[int, str] = {}  # team id -> its name before the first rename
 
-    def change(full: bool) -> None:
+    def change(kind: str) -> None:
         db.session.rollback()  # end the reader's transaction: it must see the change
+        if kind == "edit":
+            team = db.session.get(Team, rnd.choice(team_ids))
+            assert team is not None
+            renamed.setdefault(team.id, team.name)
+            team.name = f"{renamed[team.id]} ({len(renamed)}.{rnd.randrange(10**6)})"
+            db.session.commit()
+            return
         with db.engine.begin() as conn:
-            score_change(conn, event_id, None if full else rnd.choice(answered_ids))
+            score_change(conn, event_id, None if kind == "full" else rnd.choice(answered_ids))
 
-    def after(fn, full: bool) -> float:  # type: ignore[no-untyped-def]
-        return _median_ms(fn, 7, before=lambda: change(full))
+    def after(fn, kind: str) -> float:  # type: ignore[no-untyped-def]
+        return _median_ms(fn, 7, before=lambda: change(kind))
 
     event = event_by_slug(slug)
     event_id = event.id
+    team_ids = list(db.session.scalars(select(Team.id).where(Team.event_id == event_id)))
     out: dict[str, float] = {}
     for name, fn in (
         ("team_standings", team_standings),
@@ -58,8 +70,8 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     ):
         fn(event)
         out[f"{name}_ms"] = _median_ms(lambda fn=fn: fn(event))  # cached
-        out[f"{name}_answer_ms"] = after(lambda fn=fn: fn(event), full=False)
-        out[f"{name}_full_ms"] = after(lambda fn=fn: fn(event), full=True)
+        for kind in ("answer", "edit", "full"):
+            out[f"{name}_{kind}_ms"] = after(lambda fn=fn: fn(event), kind)
     db.session.remove()
     client = app.test_client()
     name, _, value = cookie.partition("=")
@@ -71,8 +83,15 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
 
     poll()
     out["standings_json_ms"] = _median_ms(poll)
-    out["standings_json_answer_ms"] = after(poll, full=False)
-    out["standings_json_full_ms"] = after(poll, full=True)
+    for kind in ("answer", "edit", "full"):
+        out[f"standings_json_{kind}_ms"] = after(poll, kind)
+    db.session.rollback()
+    for team_id, original in renamed.items():  # the seeded names back, for the runs after
+        team = db.session.get(Team, team_id)
+        assert team is not None
+        team.name = original
+    db.session.commit()
+    db.session.remove()
     return out
 
 

@@ -726,9 +726,9 @@ def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]
 
 
 def _names(event: Event, name: str, now: score_version.State, query: Any) -> list[Any]:
-    """The rows of names a board ranks, kept while no full change happened: every change of
-    a team or participant (a name, a move, a new one) is a full change."""
-    slot, key = _slot(event, None, name), (now.epoch, now.full_version)
+    """The rows of names a board ranks, kept while no name changed: a rename, a new team or
+    participant moves ``names_version``; a move to another team or a deletion is full."""
+    slot, key = _slot(event, None, name), (now.epoch, now.full_version, now.names_version)
     rows = _cached(slot, key)
     if rows is None:
         rows = db.session.execute(query).all()

@@ -8,9 +8,14 @@ in any worker or host. Writes that bypass the ORM (bulk SQL) must call ``bump`` 
 A version whose only changes are answers, submissions, reviews and adjustments is *narrow*: the
 hook stamps each attempt and adjustment they touch with it (``scored_version``), so a sum cached
 at an earlier version is brought up to date by summing again only the teams and participants of
-the stamped rows. Every other change (deletions, an attempt, submission or adjustment moved to
-another team or person, task points, names, team moves, the review policy) is *full* and moves
-``full_version``: a sum cached before it is summed anew.
+the stamped rows. Edits that move no points are narrow too and stamp nothing: a name or a new
+team or participant (they also move ``names_version``: the boards read their names again), a
+task's text or place, the event's settings other than its review policy. What was derived from
+the version (a ranked board, its JSON, the live grid) is built again after any of them, from
+tallies that stay as they were. Every other change (deletions, an attempt, submission or
+adjustment moved to another team or person, a participant moved to another team, a task's
+points or kind, the review policy) is *full* and moves ``full_version``: a sum cached before it
+is summed anew.
 """
 
 from __future__ import annotations
@@ -36,6 +41,15 @@ from quizengine.models import (
 # Event: its review policy (mean/last) changes creative points. Team and Participant: their
 # names are on the ranked boards the leaderboard also caches under the version.
 TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Team, Task, Event)
+# What a change to a setup row (event, task, team, participant) does, when it moves no points.
+BUMP, NAMES, FULL = "bump", "names", "full"
+# The setup columns (and relationships) whose change moves points no stamp describes.
+SETUP_SCORING: dict[type, tuple[str, ...]] = {
+    Event: ("review_policy",),
+    Task: ("points", "kind", "event_id", "event"),
+    Team: ("event_id", "event"),
+    Participant: ("team_id", "team", "event_id", "event"),
+}
 # Attempt columns that count; a new, unanswered attempt (a start) changes no score.
 ATTEMPT_SCORING = ("points", "answered_at", "status", "team_id", "answered_by_id", "participant_id")
 
@@ -55,22 +69,26 @@ ATTEMPT_OWNERS = (
 )
 
 _UPSERT = text(
-    "INSERT INTO score_version (event_id, epoch, version, full_version, narrow_count) "
-    "VALUES (:event_id, :epoch, 1, 1, 0) "
+    "INSERT INTO score_version "
+    "(event_id, epoch, version, full_version, narrow_count, names_version) "
+    "VALUES (:event_id, :epoch, 1, 1, 0, 1) "
     "ON CONFLICT (event_id) DO UPDATE SET version = score_version.version + 1, "
     "full_version = CASE WHEN :full THEN score_version.version + 1 "
     "ELSE score_version.full_version END, "
     "narrow_count = CASE WHEN :full THEN score_version.narrow_count "
-    "ELSE score_version.narrow_count + 1 END "
+    "ELSE score_version.narrow_count + 1 END, "
+    "names_version = CASE WHEN :full OR :names THEN score_version.version + 1 "
+    "ELSE score_version.names_version END "
     "RETURNING version"
 )
 
 
-def bump(session: Session, event_id: int, *, full: bool = True) -> int:
+def bump(session: Session, event_id: int, *, full: bool = True, names: bool = False) -> int:
     """Move the event's version on (in the caller's transaction; the row lock orders the
     writers of one event, so versions commit in order) and return the new version. ``full``
-    unless the caller stamps every attempt it changed with the returned version."""
-    params = {"event_id": event_id, "epoch": secrets.token_hex(16), "full": full}
+    unless the caller stamps every attempt and adjustment whose points it changed with the
+    returned version; ``names`` when it changed a name on the boards (a full change does)."""
+    params = {"event_id": event_id, "epoch": secrets.token_hex(16), "full": full, "names": names}
     return int(session.execute(_UPSERT, params).scalar_one())
 
 
@@ -79,6 +97,7 @@ class State(NamedTuple):
     version: int
     full_version: int
     narrow_count: int = 0
+    names_version: int = 0
 
     def narrow_since(self, version: int, narrow_count: int) -> bool:
         """Was every change after ``version`` (when ``narrow_count`` narrow changes had been
@@ -99,6 +118,7 @@ _STATE = select(
     ScoreVersion.version,
     ScoreVersion.full_version,
     ScoreVersion.narrow_count,
+    ScoreVersion.names_version,
 ).where(ScoreVersion.event_id == bindparam("event_id"))
 
 
@@ -109,7 +129,7 @@ def state(session: Session, event_id: int) -> State:
     the ORM's per-statement work: every page with a score asks)."""
     session.flush()
     row = session.connection().execute(_STATE, {"event_id": event_id}).first()
-    return State(*row) if row else State("", 0, 0, 0)
+    return State(*row) if row else State("", 0, 0, 0, 0)
 
 
 def of(session: Session, event_id: int) -> tuple[str, int]:
@@ -147,6 +167,20 @@ def _counts(session: Session, obj: Any) -> bool:
 def _moved(obj: Any, names: tuple[str, ...]) -> set[str]:
     attrs = obj.__dict__["_sa_instance_state"].attrs
     return {name for name in names if attrs[name].history.has_changes()}
+
+
+def _setup_effect(session: Session, obj: Any) -> str:
+    """What a counted change to an event, task, team or participant does to the cached sums
+    (see the module's docstring): FULL, NAMES or a BUMP of the version alone."""
+    if obj in session.deleted:
+        return FULL
+    if obj in session.new:  # a new team or participant has no points yet, a new task none given
+        return NAMES if isinstance(obj, Team | Participant) else BUMP
+    if _moved(obj, SETUP_SCORING[type(obj)]):
+        return FULL
+    if isinstance(obj, Team | Participant) and _moved(obj, ("name",)):
+        return NAMES
+    return BUMP
 
 
 def _stamp_target(session: Session, obj: Any) -> Attempt | Adjustment | int | None:
@@ -187,6 +221,7 @@ def _stamp_target(session: Session, obj: Any) -> Attempt | Adjustment | int | No
 @event.listens_for(Session, "before_flush")
 def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
     full: dict[int, bool] = {}
+    names: set[int] = set()
     stamped: dict[int, list[Attempt | Adjustment | int]] = {}
     with session.no_autoflush:
         for obj in (*session.new, *session.dirty, *session.deleted):
@@ -194,14 +229,18 @@ def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
                 event_id = _event_id(session, obj)
                 if event_id is None:
                     continue
-                target = _stamp_target(session, obj)
-                if target is not None:
-                    full.setdefault(event_id, False)
+                full.setdefault(event_id, False)
+                if isinstance(obj, tuple(SETUP_SCORING)):
+                    effect = _setup_effect(session, obj)
+                    full[event_id] |= effect == FULL
+                    if effect == NAMES:
+                        names.add(event_id)
+                elif (target := _stamp_target(session, obj)) is not None:
                     stamped.setdefault(event_id, []).append(target)
                 else:
                     full[event_id] = True
         for event_id in sorted(full):  # one lock order for every transaction
-            version = bump(session, event_id, full=full[event_id])
+            version = bump(session, event_id, full=full[event_id], names=event_id in names)
             ids = set()
             for target in stamped.get(event_id, ()):
                 if isinstance(target, Attempt | Adjustment):

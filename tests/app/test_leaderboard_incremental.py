@@ -30,6 +30,7 @@ from quizengine.models import (
     Review,
     ScoreVersion,
     Submission,
+    Team,
 )
 from quizengine.services import attempts, leaderboard, score_version
 from tests.app.test_leaderboard_cache import QueryCounter
@@ -74,6 +75,18 @@ def _assert_current(event: Event, until: Any = None) -> None:
     assert _tuples(only_teams) == _tuples(fresh.teams)
     ranked = {s.id: s.points for s in leaderboard.team_standings(event, until)}
     assert ranked == {tid: fresh.teams[tid].points if tid in fresh.teams else 0 for tid in ranked}
+    # The names the boards show are the current ones (renames and new rows move no points).
+    team_names = dict(
+        db.session.execute(select(Team.id, Team.name).where(Team.event_id == event.id)).all()
+    )
+    assert {s.id: s.name for s in leaderboard.team_standings(event, until)} == team_names
+    people = db.session.execute(
+        select(Participant.id, Participant.name, Team.name).outerjoin(Team).where(
+            Participant.event_id == event.id
+        )
+    ).all()
+    shown = {s.id: (s.name, s.team_name) for s in leaderboard.participant_standings(event, until)}
+    assert shown == {pid: (name, team or "") for pid, name, team in people}
 
 
 def _world(mode: str = "team") -> SimpleNamespace:
@@ -130,6 +143,7 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
         + ["adjust"] * 3
         + ["re-adjust", "move adjustment", "delete adjustment"]
         + ["move", "reassign", "delete", "retask"]
+        + ["rename", "join", "edit task"]  # narrow, no points move: nothing is summed again
     )
     answered = _answered(w)
     if kind in ("correct", "reassign", "delete", "late zero") and not answered:
@@ -229,8 +243,15 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
             r.submission.status = rnd.choice(["rejected", "approved", "pending"])
     elif kind == "retask":
         rnd.choice(w.questions).points = rnd.randrange(10, 100)
+    elif kind == "rename":
+        rnd.choice([*w.teams, *w.people]).name += f" {minute:g}"
+    elif kind == "join":  # a late registration, in a team
+        w.people.append(make_participant(event, rnd.choice(w.teams), f"Terlambat {minute:g}"))
+    elif kind == "edit task":
+        rnd.choice(w.questions).title = f"Soal {minute:g}"
     db.session.commit()
     narrow = ("correct", "late zero", "review", "re-review", "reject", "adjust", "re-adjust")
+    narrow += ("rename", "join", "edit task")
     return "narrow" if kind in narrow else f"full: {kind}"
 
 
@@ -294,6 +315,57 @@ def test_answers_reviews_and_adjustments_are_narrow_and_stamped_a_deletion_is_fu
     db.session.commit()
     last = score_version.state(db.session, event.id)
     assert last.full_version == last.version == adjusted.version + 1
+
+
+def _change(event_id: int, change: Any) -> tuple[score_version.State, score_version.State]:
+    """The event's score version before and after ``change()`` is committed."""
+    before = score_version.state(db.session, event_id)
+    change()
+    db.session.commit()
+    return before, score_version.state(db.session, event_id)
+
+
+def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx):
+    """Renames, new teams and participants, a task's text, the event's title, a new login
+    link: the version moves (what was built from it is built again) but not the full version,
+    and the names version only for names. Task points, the review policy, a team move and a
+    deletion are full."""
+    w = _world()
+    event, ana, task = w.event, w.people[0], w.questions[0]
+    attempt(task, ana, at(event, 1), at(event, 2), points=30, correct=True)
+    db.session.commit()
+    narrow = {
+        "task text": lambda: setattr(task, "title", "Soal baru"),
+        "event title": lambda: setattr(event, "title", "Lomba baru"),
+        "login link": lambda: setattr(ana, "login_token", "t" * 24),
+        "unit": lambda: setattr(ana, "unit", "Dinas Kominfo"),
+        "new task": lambda: make_task(event, points=70),
+    }
+    names = {
+        "team rename": lambda: setattr(w.teams[1], "name", "Tim Elang"),
+        "participant rename": lambda: setattr(ana, "name", "Ana S."),
+        "new team": lambda: make_team(event, "Tim Baru"),
+        "new participant": lambda: make_participant(event, w.teams[2], "Budi Baru"),
+    }
+    full = {
+        "task points": lambda: setattr(task, "points", 55),
+        "review policy": lambda: setattr(event, "review_policy", "last"),
+        "team move": lambda: setattr(w.people[1], "team", w.teams[3]),
+        "participant deleted": lambda: db.session.delete(w.people[9]),
+    }
+    for what, change in {**narrow, **names, **full}.items():
+        before, after = _change(event.id, change)
+        assert after.version == before.version + 1, what
+        if what in full:
+            assert after.full_version == after.names_version == after.version, what
+            continue
+        assert after.full_version == before.full_version, what
+        assert after.narrow_count == before.narrow_count + 1, what
+        expected = after.version if what in names else before.names_version
+        assert after.names_version == expected, what
+    assert [s.name for s in leaderboard.team_standings(event)][:1] == ["Tim 0"]  # 30 points
+    shown = {s.name for s in leaderboard.participant_standings(event)}
+    assert {"Ana S.", "Budi Baru"} <= shown and "Peserta 0" not in shown
 
 
 def test_the_answer_service_s_answer_is_narrow(ctx):
