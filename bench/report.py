@@ -28,11 +28,23 @@ TARGETS = {
 }
 
 
-def _three(lb: dict[str, Any], name: str) -> str:
-    """Cached / after an answer / after an edit / after a full change (older results have
-    fewer)."""
-    keys = (f"{name}_ms", f"{name}_answer_ms", f"{name}_edit_ms", f"{name}_full_ms")
-    return " / ".join(str(lb[k]) for k in keys if k in lb)
+# The leaderboard's single-client cases: key suffix, what the report calls it.
+CASES = (
+    ("", "cached"),
+    ("_answer", "after an answer"),
+    ("_edit", "after an edit that moves no points such as a rename"),
+    ("_full", "after a full change such as a deletion"),
+)
+
+
+def _cases(lb: dict[str, Any]) -> str:
+    """The cases these results have (older results have fewer), as the figures' legend."""
+    return " / ".join(label for key, label in CASES if f"standings_json{key}_ms" in lb)
+
+
+def _figures(lb: dict[str, Any], name: str) -> str:
+    """The figures of ``_cases``, in their order."""
+    return " / ".join(str(lb[f"{name}{key}_ms"]) for key, _ in CASES if f"{name}{key}_ms" in lb)
 
 
 def _ok(flag: bool) -> str:
@@ -152,10 +164,10 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         lb = data["leaderboard"]
         lines.append(
             f"Leaderboard, one client, {c['participants']} participants and {c['attempts']} "
-            "attempts, median ms (cached / after an answer / after an edit that moves no points "
-            "such as a rename / after a full change such as a deletion): team standings {_three(lb, 'team_standings')}, participant "
-            f"standings {_three(lb, 'participant_standings')}, GET standings.json "
-            f"{_three(lb, 'standings_json')}."
+            f"attempts, median ms ({_cases(lb)}): team standings "
+            f"{_figures(lb, 'team_standings')}, participant "
+            f"standings {_figures(lb, 'participant_standings')}, GET standings.json "
+            f"{_figures(lb, 'standings_json')}."
         )
         lines.append("")
         main = (

@@ -81,9 +81,9 @@ def _assert_current(event: Event, until: Any = None) -> None:
     )
     assert {s.id: s.name for s in leaderboard.team_standings(event, until)} == team_names
     people = db.session.execute(
-        select(Participant.id, Participant.name, Team.name).outerjoin(Team).where(
-            Participant.event_id == event.id
-        )
+        select(Participant.id, Participant.name, Team.name)
+        .outerjoin(Team)
+        .where(Participant.event_id == event.id)
     ).all()
     shown = {s.id: (s.name, s.team_name) for s in leaderboard.participant_standings(event, until)}
     assert shown == {pid: (name, team or "") for pid, name, team in people}
