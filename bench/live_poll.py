@@ -12,8 +12,11 @@ process, database included on SQLite, PostgreSQL's own work only as wall time) o
 - ``after, unchanged``: the poll of an organizer while nothing changed (the cached grid);
 - ``after, check-in``: a check-in committed before each poll (the scores stay cached, the
   visits and the grid are read again);
-- ``after, answer``: the score version bumped before each poll (what every answer, review or
-  adjustment does): everything is summed again;
+- ``after, answer``: an answered attempt's points changed and stamped before each poll (what
+  every answer, review or adjustment does): the cached grid is advanced, the touched rows
+  summed again;
+- ``after, full change``: the score version bumped as a full change before each poll (a
+  deletion, task points, bulk SQL): everything is summed again;
 - ``grid only``: the same three for ``live_grid.grid_json`` alone (no feed, no counts).
 
 Every poll sends the same cursor, caught up with the whole feed (what a dashboard sends once it
@@ -32,7 +35,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.plan import make_app
-from bench.seed import seed
+from bench.seed import score_change, seed
 
 
 def _median(fn: Callable[[], Any], before: Callable[[], Any], n: int) -> tuple[float, float]:
@@ -99,7 +102,13 @@ def measure(url: str, polls: int, reuse: bool) -> list[tuple[str, float, float]]
             )
             db.session.commit()
 
-    def new_version() -> None:
+    answered = iter(range(1, 10**9))
+
+    def new_answer() -> None:  # an answer's narrow change: one attempt's points, stamped
+        with app.app_context(), db.engine.begin() as conn:
+            score_change(conn, event_id, next(answered))
+
+    def full_change() -> None:  # a deletion's, or bulk SQL's: everything is summed anew
         with app.app_context():
             score_version.bump(db.session, event_id)
             db.session.commit()
@@ -119,11 +128,13 @@ def measure(url: str, polls: int, reuse: bool) -> list[tuple[str, float, float]]
     poll()  # warm the cache
     out.append(("poll, after, unchanged", *_median(poll, nothing, polls)))
     out.append(("poll, after, check-in", *_median(poll, new_checkin, polls)))
-    out.append(("poll, after, answer", *_median(poll, new_version, polls)))
+    out.append(("poll, after, answer", *_median(poll, new_answer, polls)))
+    out.append(("poll, after, full change", *_median(poll, full_change, polls)))
     grid_only()
     out.append(("grid only, after, unchanged", *_median(grid_only, nothing, polls)))
     out.append(("grid only, after, check-in", *_median(grid_only, new_checkin, polls)))
-    out.append(("grid only, after, answer", *_median(grid_only, new_version, polls)))
+    out.append(("grid only, after, answer", *_median(grid_only, new_answer, polls)))
+    out.append(("grid only, after, full change", *_median(grid_only, full_change, polls)))
     return out
 
 

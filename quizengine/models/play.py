@@ -105,6 +105,8 @@ class Attempt(db.Model):
         Index("ix_attempt_event_owner", "event_id", "owner"),
         # The leaderboard finds the attempts a score version changed (services/score_version).
         Index("ix_attempt_event_scored", "event_id", "scored_version"),
+        # The live feed reads the answers of the last minute on every dashboard poll.
+        Index("ix_attempt_event_answered", "event_id", "answered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -210,13 +210,20 @@ def _creative_items(
 
 
 def scored_items(
-    event: Event, until: datetime | None = None, *, questions: bool = True
+    event: Event,
+    until: datetime | None = None,
+    *,
+    questions: bool = True,
+    owners: Owners = None,
 ) -> list[ScoredItem]:
-    """Every source of points of the event (up to ``until``), one item per source."""
+    """Every source of points of the event (up to ``until``), one item per source; with
+    ``owners`` (teams, participants), only judged creative points and adjustments, at least
+    every one of those teams and participants (others' that share a row may come along)."""
+    assert owners is None or not questions, "question items are never narrowed"
     items: list[ScoredItem] = []
     if questions:
         items.extend(_question_items(event, until))
-    _creative_and_adjustment_items(event, until, items)
+    _creative_and_adjustment_items(event, until, items, owners)
     return items
 
 
@@ -473,21 +480,29 @@ def _stamped_queries() -> tuple[Select[Any], Select[Any], Select[Any]]:
     return stamped, authors, adjustments
 
 
-def _advanced(
-    event: Event,
-    until: datetime | None,
-    base: _Board,
-    since: int,
-    *,
-    teams_only: bool,
-    narrow_count: int,
-) -> _Board | None:
-    """``base`` (cached at version ``since``, no full change after it) brought up to date
-    from the rows stamped with a later version: question points summed again for the stamped
-    attempts' teams, starters and answerers; judged creative points and adjustments for the
-    teams and submission authors of those of them that have submissions (only a submission or
-    a review changes those narrowly) and for the stamped adjustments' teams and participants;
-    everyone else's tallies kept. None when too many changed."""
+class Touched(NamedTuple):
+    """Whose sums a narrow change may have moved: question points (``q_``), judged creative
+    points and adjustments (``o_``), of teams and of participants."""
+
+    q_teams: set[int]
+    o_teams: set[int]
+    q_people: set[int]
+    o_people: set[int]
+
+    def teams(self) -> set[int]:
+        return self.q_teams | self.o_teams
+
+    def people(self) -> set[int]:
+        return self.q_people | self.o_people
+
+
+def touched_since(event: Event, since: int, *, teams_only: bool) -> Touched:
+    """The teams and participants (none with ``teams_only``) whose sums the rows stamped after
+    version ``since`` may have moved: question points for the stamped attempts' teams,
+    starters and answerers; judged creative points and adjustments for the teams and
+    submission authors of those of them that have submissions (only a submission or a review
+    changes those narrowly) and for the stamped adjustments' teams and participants (and the
+    team a participant is in now)."""
     stamped, authors, adjustments = _stamped_queries()
     params = {"event_id": event.id, "since": since}
     rows = _rows(stamped, params)
@@ -508,7 +523,24 @@ def _advanced(
         q_people = {p for row in rows for p in row[2:] if p is not None}
         o_people = {author for _, author in subs}
         o_people.update(pid for _, pid, _ in adjusted if pid is not None)
-    if len(q_teams | o_teams) + len(q_people | o_people) > MAX_TOUCHED:
+    return Touched(q_teams, o_teams, q_people, o_people)
+
+
+def _advanced(
+    event: Event,
+    until: datetime | None,
+    base: _Board,
+    since: int,
+    *,
+    teams_only: bool,
+    narrow_count: int,
+) -> _Board | None:
+    """``base`` (cached at version ``since``, no full change after it) brought up to date
+    from the rows stamped with a later version: the tallies of whom they touched
+    (``touched_since``) summed again, everyone else's kept. None when too many changed."""
+    touched = touched_since(event, since, teams_only=teams_only)
+    q_teams, o_teams, q_people, o_people = touched
+    if len(touched.teams()) + len(touched.people()) > MAX_TOUCHED:
         return None
     fresh_q = _question_tallies_of(event, until, q_teams, q_people)
     items: list[ScoredItem] = []

@@ -10,12 +10,12 @@ hook stamps each attempt and adjustment they touch with it (``scored_version``),
 at an earlier version is brought up to date by summing again only the teams and participants of
 the stamped rows. Edits that move no points are narrow too and stamp nothing: a name or a new
 team or participant (they also move ``names_version``: the boards read their names again), a
-task's text or place, the event's settings other than its review policy. What was derived from
+task's text, the event's settings other than its review policy and mode. What was derived from
 the version (a ranked board, its JSON, the live grid) is built again after any of them, from
 tallies that stay as they were. Every other change (deletions, an attempt, submission or
 adjustment moved to another team or person, a participant moved to another team, a task's
-points or kind, the review policy) is *full* and moves ``full_version``: a sum cached before it
-is summed anew.
+points, kind or checkpoint, the review policy, the mode) is *full* and moves ``full_version``:
+a sum cached before it is summed anew.
 """
 
 from __future__ import annotations
@@ -43,10 +43,12 @@ from quizengine.models import (
 TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Team, Task, Event)
 # What a change to a setup row (event, task, team, participant) does, when it moves no points.
 BUMP, NAMES, FULL = "bump", "names", "full"
-# The setup columns (and relationships) whose change moves points no stamp describes.
+# The setup columns (and relationships) whose change moves points no stamp describes: the
+# review policy, a task's points and kind, where the live grid shows a task's points (its
+# checkpoint) and whose rows it shows (the event's mode), a participant's team.
 SETUP_SCORING: dict[type, tuple[str, ...]] = {
-    Event: ("review_policy",),
-    Task: ("points", "kind", "event_id", "event"),
+    Event: ("review_policy", "mode"),
+    Task: ("points", "kind", "checkpoint_id", "checkpoint", "event_id", "event"),
     Team: ("event_id", "event"),
     Participant: ("team_id", "team", "event_id", "event"),
 }

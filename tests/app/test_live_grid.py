@@ -6,16 +6,18 @@ compared again, so a stale cache entry or a wrong GROUP BY shows up as a differe
 from __future__ import annotations
 
 import json
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import or_, select
 
 from quizengine.extensions import db
 from quizengine.models import Attempt, CheckIn, Checkpoint, Event, Participant, Task, Team
-from quizengine.services import corrections, live, live_grid, people, reviews
+from quizengine.services import corrections, live, live_grid, people, reviews, score_version
 from quizengine.services.leaderboard import scored_items
 from tests.app.test_live_support import attempt, checkin, judge, review, submission
 from tests.builders import at, make_checkpoint, make_event, make_participant, make_task, make_team
@@ -159,6 +161,8 @@ def same_as_reference(event: Event) -> dict[str, Any]:
     db.session.expire_all()
     expected = reference_payload(event)
     assert _polled(event) == expected
+    # Row by row from kept texts, the text is still one dumps of the whole payload.
+    assert live_grid.grid_json(event) == current_app.json.dumps(expected, separators=(",", ":"))
     assert _polled(event) == expected  # again: from the cache
     assert _plain(*live.grid(event)) == _plain(*reference_grid(event))
     db.session.rollback()  # end the snapshot, like the end of a request
@@ -514,3 +518,70 @@ def test_counts_in_one_pass_match_the_separate_counts(ctx):
         "refused_checkins": len(refused),
     }
     assert live.counts(event)["open_flags"] == 2 and len(refused) == 3
+
+
+# --- Advancing after narrow changes
+
+
+def _grid_world(mode: str) -> SimpleNamespace:
+    """The leaderboard walk's world (tests/app/test_leaderboard_incremental.py), its tasks at
+    three checkpoints and one anywhere, some check-ins."""
+    event = make_event(mode=mode)
+    cps = [make_checkpoint(event, name=f"Pos {i}", position=i) for i in range(3)]
+    teams = [make_team(event, f"Tim {i}") for i in range(4)]
+    people_ = [make_participant(event, teams[i % 4], f"Peserta {i}") for i in range(10)]
+    questions = [make_task(event, cps[i % 3], points=10 * (i + 1)) for i in range(5)]
+    questions.append(make_task(event, points=60))  # location-free
+    creative = make_task(event, cps[1], kind="creative", choices=None, answer=None, points=50)
+    org = judge(event, "organizer")
+    for i, who in enumerate(people_[:6]):
+        checkin(event, cps[i % 3], at(event, 0.5), who)
+    db.session.commit()
+    return SimpleNamespace(
+        event=event,
+        cps=cps,
+        teams=teams,
+        people=people_,
+        questions=questions,
+        creative=creative,
+        org=org,
+    )
+
+
+def _whole_grid_sums(statements: list[str]) -> int:
+    """The grid's GROUP BYs over the whole event's attempts (not narrowed by an IN list)."""
+    return sum("GROUP BY task.checkpoint_id" in s and " IN (" not in s for s in statements)
+
+
+def test_a_random_walk_keeps_the_advanced_grid_equal_to_the_reference(ctx):
+    """Every kind of change, in both modes: after a narrow one the grid is advanced (only the
+    touched rows summed again, by an IN list), after a full one summed anew; either way it
+    equals the reference."""
+    from tests.app.test_leaderboard_cache import QueryCounter
+    from tests.app.test_leaderboard_incremental import _step
+
+    for mode in ("team", "individual"):
+        w = _grid_world(mode)
+        rnd = random.Random(f"grid-walk-{mode}")
+        same_as_reference(w.event)
+        kinds: dict[str, int] = defaultdict(int)
+        for step in range(70):
+            before = score_version.state(db.session, w.event.id).version
+            kind = _step(w, rnd, 1 + step).split(":")[0]
+            if score_version.state(db.session, w.event.id).version == before:
+                kind = "no change"
+            kinds[kind] += 1
+            db.session.rollback()
+            with QueryCounter() as seen:
+                live_grid.grid_json(db.session.get(Event, w.event.id))
+            if kind == "narrow":
+                assert _whole_grid_sums(seen.statements) == 0, f"step {step} summed everything"
+            elif kind == "full":
+                assert _whole_grid_sums(seen.statements) == 1, f"step {step} advanced"
+            same_as_reference(w.event)
+        assert kinds["narrow"] >= 35 and kinds["full"] >= 5, kinds
+        make_task(w.event, w.cps[0], points=5)  # narrow: no points, one more task to do
+        db.session.commit()
+        with QueryCounter() as seen:
+            totals = [c["total"] for c in same_as_reference(w.event)["rows"][0]["cells"]]
+        assert _whole_grid_sums(seen.statements) == 0 and totals == [3, 3, 1]
