@@ -15,8 +15,11 @@ from quizengine.extensions import db
 from tests.trust.helpers import table_dump
 from tests.trust.test_access import build_world
 
+# Hypothesis skips repeated examples (small forms repeat) and the login path is skipped
+# below, so fewer requests are checked than examples run: of 60, 41-57 in eight runs and 33
+# in one (under the floor of 40 asserted at the end); of 100, 68-98 in eight runs.
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
