@@ -105,8 +105,10 @@ class Attempt(db.Model):
         Index("ix_attempt_event_owner", "event_id", "owner"),
         # The leaderboard finds the attempts a score version changed (services/score_version).
         Index("ix_attempt_event_scored", "event_id", "scored_version"),
-        # The live feed reads the answers of the last minute on every dashboard poll.
-        Index("ix_attempt_event_answered", "event_id", "answered_at"),
+        # The live feed reads the answers of the last minute on every dashboard poll. One
+        # column: SQLite (no statistics) took (event_id, answered_at) for a team's score, an
+        # event-wide range "answered_at IS NOT NULL" (167 ms a home page, not 0.3).
+        Index("ix_attempt_answered_at", "answered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

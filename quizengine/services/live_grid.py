@@ -1,52 +1,62 @@
 """The live dashboard's team x checkpoint grid, cheap enough to rebuild on every poll.
 
-The dashboard polls every few seconds, so the grid is summed by the database (GROUP BY per
-owner and checkpoint, only the columns it needs) and kept per process in two layers:
+The dashboard polls every 5 s, so the grid is summed by the database (GROUP BY per owner and
+checkpoint, only the columns it needs) and kept per process in layers:
 
 - the scores (row names, points per owner and per owner x checkpoint, tasks done and tasks per
   checkpoint) under the event's score version, which every points-changing flush bumps
-  (``score_version``): answers, reviews, adjustments, re-scoring, team moves, task edits;
-- the finished grid (scores + visits + the checkpoint list) under that version, a mark of the
-  event's check-ins (count, highest id, sum of ids) and the checkpoints' ids, names and codes.
+  (``score_version``). After *narrow* versions (answers, submissions, reviews, adjustments,
+  renames, task texts) the newest scores are advanced as the leaderboard's boards are: only
+  the teams or participants the stamped rows touched are summed again (``touched_since``, a
+  GROUP BY narrowed by an IN list), the other rows' totals and cells are kept, the tasks are
+  read again and the names when ``names_version`` moved. A full version sums everything anew;
+- the visits (accepted check-ins per owner) under a mark of the event's check-ins (count,
+  highest id, sum of ids) and the versions that move participants between teams (full, names).
   Check-ins do not bump the score version; they are only ever inserted (a verdict is never
   changed afterwards, a correction is a new manual check-in) and are deleted only with their
   participant or team (which bumps the version), so any new or removed check-in, also one
-  committing late with a lower id, changes the mark.
+  committing late with a lower id, changes the mark;
+- each row's JSON text, with what it was made from: a poll after a change serialises only the
+  rows that changed (the whole text is the same as one ``dumps`` of the payload);
+- the finished text under the version, the check-in mark and the checkpoints' ids, names and
+  codes.
 
-Both layers keep only the newest entry per event, read their key before they compute (a value
-is never older than its key), and neither reads nor stores while the session's own
-transaction has written something (others cannot see that state). ``leaderboard.scored_items``
-still turns creative reviews and adjustments into points, so the grid and the standings agree.
+Every layer keeps only the newest entry per event, reads its key before it computes (a value
+is never older than its key), and, except the row texts (reused only for equal inputs), none
+stores while the session's own transaction has written something (others cannot see that
+state). ``leaderboard.scored_items`` still turns creative reviews and adjustments into
+points, so the grid and the standings agree.
 
 Live dashboard poll
 -------------------
 Measured with::
 
-    python -m bench.live_poll --polls 21 --db "$SQLITE" --db "$PG"
+    python -m bench.live_poll --polls 15 --db sqlite:////tmp/lp.db \
+        --db postgresql://postgres@127.0.0.1:5432/lp
 
-with SQLITE=sqlite:////tmp/h1_bench.db, PG=postgresql://postgres@127.0.0.1:5432/test_h1_bench
-(``--reuse`` for databases seeded before; 2026-11-28, 2 cores, loadavg 2-4) on the
-benchmark event (500 teams, 50 checkpoints, 100,000 attempts, 25,000 check-ins), in-process,
-median ms of wall time (CPU of the app process in brackets; on SQLite they coincide), the
-"before" grid and the new one in the same run:
+on the benchmark event (500 teams, 50 checkpoints, 100,000 attempts, 25,000 check-ins),
+in-process, median ms of wall time (CPU of the app process in brackets; on SQLite they
+coincide), 2026-11-28 12:52-12:57, 2 cores: f39b921 (before the grid was advanced; any
+version bump summed everything) in its worktree, then this code, each on a database it
+seeded:
 
-=========================================  ===============  ===============
-GET live.json (caught-up feed cursor)      SQLite           PostgreSQL
-=========================================  ===============  ===============
-before (grid summed in Python)             843 (843)        904 (774)
-after, nothing changed                      71 (71)          60 (26)
-after, a check-in since the last poll      138 (138)        143 (102)
-after, an answer (score version bumped)    368 (368)        365 (272)
-grid alone, nothing changed                  2.9 (2.9)        2.8 (1.1)
-grid alone, after a check-in                77 (77)          76 (68)
-grid alone, after an answer                307 (306)        317 (254)
-=========================================  ===============  ===============
+=========================================  =================  =================
+GET live.json (caught-up feed cursor)      SQLite             PostgreSQL
+                                           f39b921 / now      f39b921 / now
+=========================================  =================  =================
+nothing changed                            193 / 84           117 (57) / 64 (47)
+a check-in since the last poll             399 / 115          232 (176) / 132 (108)
+an answer since the last poll              848 / 63           566 (363) / 82 (63)
+a full change (a deletion, task points)    848 / 536          566 (363) / 353 (230)
+grid alone, after a check-in               215 / 110          159 (144) / 77 (69)
+grid alone, after an answer                543 / 21           434 (307) / 25 (15)
+=========================================  =================  =================
 
-What remains of an unchanged poll is not the grid: on SQLite the feed's window read
-(``live._keys``, kept as it is) takes about 47 ms and the counts 13 ms (one pass over the
-check-ins now, two before). After an answer everything is summed again: about 60 ms of that is
-the database aggregating 100,000 attempts, the rest creative points (``scored_items``) and
-serialising 25,000 cells.
+(f39b921's "answer" row is a full bump: that code summed everything after any bump.) An
+unchanged poll also got cheaper: the feed's window of recent answers walked the event's
+97,500 answers on every poll (SQLite, 19-34 ms: no index on their time, and an OR that no
+index could bound); the answers are now found by time, through a new index on
+``attempt.answered_at`` (migration 0007), and checked for the event (``live._Stream.base``).
 """
 
 from __future__ import annotations

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 import time_machine
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from quizengine.extensions import db
 from quizengine.models import AuditEntry, CheckIn
 from quizengine.services import live
+from tests.app.test_leaderboard_cache import EVENT_WALK, _plans
 from tests.app.test_live_support import (
     attempt,
     checkin,
@@ -166,3 +169,30 @@ def test_individual_mode_rows_are_participants(ctx):
     _, rows = live.grid(event)
     by = {r.name: r for r in rows}
     assert by["A"].cells[cp.id].visited and not by["B"].cells[cp.id].visited
+
+
+def test_a_poll_reads_recent_answers_by_time_not_the_event_s_answers(ctx):
+    """SQLite has no statistics: the feed's answers are read by the answered_at index (from
+    the cursor's time or the window's start), never by walking the event's attempts; the
+    team's score keeps its own index (see test_leaderboard_cache's plan test)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner, without statistics")
+    w = _world()
+    attempt(w.q1, w.ana, at(w.event, 1), at(w.event, 2), answer="1953", correct=True, points=90)
+    db.session.commit()
+    cursor = live.feed(w.event, None)["cursor"]
+    seen: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, params, *_rest) -> None:
+        seen.append((statement, params))
+
+    sa_event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        for after in (None, cursor):
+            live.feed(w.event, after)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", keep)
+    plans = [line for line in _plans(seen) if line.startswith(("SCAN attempt", "SEARCH attempt"))]
+    by_time = [line for line in plans if "ix_attempt_answered_at (answered_at>?)" in line]
+    walks = [line for line in plans if line.startswith("SCAN") or EVENT_WALK.search(line)]
+    assert by_time and walks == [], plans
