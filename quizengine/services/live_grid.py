@@ -36,20 +36,20 @@ Measured with::
 
 on the benchmark event (500 teams, 50 checkpoints, 100,000 attempts, 25,000 check-ins),
 in-process, median ms of wall time (CPU of the app process in brackets; on SQLite they
-coincide), 2026-11-28 12:52-12:57, 2 cores: f39b921 (before the grid was advanced; any
-version bump summed everything) in its worktree, then this code, each on a database it
-seeded:
+coincide), 2 cores: f39b921 (before the grid was advanced; any version bump summed
+everything) in its worktree at 12:52 UTC, this code at 13:29, each on a database it seeded
+(this machine ran twice as slow today as in the table this one replaces):
 
 =========================================  =================  =================
 GET live.json (caught-up feed cursor)      SQLite             PostgreSQL
                                            f39b921 / now      f39b921 / now
 =========================================  =================  =================
-nothing changed                            193 / 84           117 (57) / 64 (47)
-a check-in since the last poll             399 / 115          232 (176) / 132 (108)
-an answer since the last poll              848 / 63           566 (363) / 82 (63)
-a full change (a deletion, task points)    848 / 536          566 (363) / 353 (230)
-grid alone, after a check-in               215 / 110          159 (144) / 77 (69)
-grid alone, after an answer                543 / 21           434 (307) / 25 (15)
+nothing changed                            193 / 85           117 (57) / 77 (54)
+a check-in since the last poll             399 / 157          232 (176) / 168 (121)
+an answer since the last poll              848 / 96           566 (363) / 113 (71)
+a full change (a deletion, task points)    848 / 482          566 (363) / 432 (239)
+grid alone, after a check-in               215 / 108          159 (144) / 80 (66)
+grid alone, after an answer                543 / 19           434 (307) / 27 (17)
 =========================================  =================  =================
 
 (f39b921's "answer" row is a full bump: that code summed everything after any bump.) An
@@ -57,6 +57,8 @@ unchanged poll also got cheaper: the feed's window of recent answers walked the 
 97,500 answers on every poll (SQLite, 19-34 ms: no index on their time, and an OR that no
 index could bound); the answers are now found by time, through a new index on
 ``attempt.answered_at`` (migration 0007), and checked for the event (``live._Stream.base``).
+What remains of a quiet poll is mostly ``live.counts`` (one pass over the 25,000 check-ins for
+the refused and the flagged ones, 5-25 ms on SQLite) and the check-in mark (7 ms).
 """
 
 from __future__ import annotations
