@@ -107,7 +107,7 @@ class Attempt(db.Model):
         Index("ix_attempt_event_scored", "event_id", "scored_version"),
         # The live feed reads the answers of the last minute on every dashboard poll. One
         # column: SQLite (no statistics) took (event_id, answered_at) for a team's score, an
-        # event-wide range "answered_at IS NOT NULL" (167 ms a home page, not 0.3).
+        # event-wide range "answered_at IS NOT NULL" (167 ms for that query, not 0.3).
         Index("ix_attempt_answered_at", "answered_at"),
     )
 

@@ -328,8 +328,9 @@ def _change(event_id: int, change: Any) -> tuple[score_version.State, score_vers
 def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx):
     """Renames, new teams and participants, a task's text, the event's title, a new login
     link: the version moves (what was built from it is built again) but not the full version,
-    and the names version only for names. Task points, the review policy, a team move and a
-    deletion are full."""
+    and the names version only for names. Task points, the review policy, a team move, a
+    deletion, a task moved to another checkpoint (the live grid shows its points there) and the
+    mode are full."""
     w = _world()
     event, ana, task = w.event, w.people[0], w.questions[0]
     attempt(task, ana, at(event, 1), at(event, 2), points=30, correct=True)
@@ -352,6 +353,8 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
         "review policy": lambda: setattr(event, "review_policy", "last"),
         "team move": lambda: setattr(w.people[1], "team", w.teams[3]),
         "participant deleted": lambda: db.session.delete(w.people[9]),
+        "task moved": lambda: setattr(task, "checkpoint", make_checkpoint(event)),
+        "mode": lambda: setattr(event, "mode", "individual"),
     }
     for what, change in {**narrow, **names, **full}.items():
         before, after = _change(event.id, change)
