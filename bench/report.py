@@ -33,6 +33,7 @@ CASES = (
     ("", "cached"),
     ("_answer", "after an answer"),
     ("_edit", "after an edit that moves no points such as a rename"),
+    ("_kept", "after a full change that keeps question points such as a task's points"),
     ("_full", "after a full change such as a deletion"),
 )
 
@@ -198,6 +199,7 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         for case, key in (
             ("after an answer", "_answer"),
             ("after an edit, a rename", "_edit"),
+            ("after a full change keeping question points, a task's points", "_kept"),
             ("after a full change", "_full"),
         ):
             if f"standings_json{key}_ms" not in lb:

@@ -34,16 +34,19 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     """Median wall time of the standings services and of GET /board/<slug>/standings.json:
     served from the cache, after an answer (each call after a new answer's score change:
     the cached board is advanced), after an edit that moves no points (a team renamed by the
-    ORM, as the organizer's form does: the names are read again, nothing is summed), and
-    after a full change (a deletion, task points: the event is summed anew). The changes are
-    committed outside the timing."""
+    ORM, as the organizer's form does: the names are read again, nothing is summed), after a
+    full change that keeps question points (a task's points changed by the ORM: the judged
+    creative points and adjustments are summed anew, the question sums advanced), and after
+    a full change (bulk SQL, a deletion: the event is summed anew). The changes are committed
+    outside the timing."""
     from quizengine.extensions import db
-    from quizengine.models import Team
+    from quizengine.models import Task, Team
     from quizengine.services.events import event_by_slug
     from quizengine.services.leaderboard import participant_standings, team_standings
 
     rnd = random.Random(3)
     renamed: dict[int, str] = {}  # team id -> its name before the first rename
+    repointed: dict[int, int] = {}  # task id -> its points before the first change
 
     def change(kind: str) -> None:
         db.session.rollback()  # end the reader's transaction: it must see the change
@@ -52,6 +55,13 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
             assert team is not None
             renamed.setdefault(team.id, team.name)
             team.name = f"{renamed[team.id]} ({len(renamed)}.{rnd.randrange(10**6)})"
+            db.session.commit()
+            return
+        if kind == "kept":
+            task = db.session.get(Task, rnd.choice(task_ids))
+            assert task is not None
+            repointed.setdefault(task.id, task.points)
+            task.points = repointed[task.id] + 1 + rnd.randrange(50)
             db.session.commit()
             return
         with db.engine.begin() as conn:
@@ -63,6 +73,7 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     event = event_by_slug(slug)
     event_id = event.id
     team_ids = list(db.session.scalars(select(Team.id).where(Team.event_id == event_id)))
+    task_ids = list(db.session.scalars(select(Task.id).where(Task.event_id == event_id)))
     out: dict[str, float] = {}
     for name, fn in (
         ("team_standings", team_standings),
@@ -70,7 +81,7 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     ):
         fn(event)
         out[f"{name}_ms"] = _median_ms(lambda fn=fn: fn(event))  # cached
-        for kind in ("answer", "edit", "full"):
+        for kind in ("answer", "edit", "kept", "full"):
             out[f"{name}_{kind}_ms"] = after(lambda fn=fn: fn(event), kind)
     db.session.remove()
     client = app.test_client()
@@ -83,13 +94,17 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
 
     poll()
     out["standings_json_ms"] = _median_ms(poll)
-    for kind in ("answer", "edit", "full"):
+    for kind in ("answer", "edit", "kept", "full"):
         out[f"standings_json_{kind}_ms"] = after(poll, kind)
     db.session.rollback()
     for team_id, original in renamed.items():  # the seeded names back, for the runs after
         team = db.session.get(Team, team_id)
         assert team is not None
         team.name = original
+    for task_id, points in repointed.items():
+        task = db.session.get(Task, task_id)
+        assert task is not None
+        task.points = points
     db.session.commit()
     db.session.remove()
     return out

@@ -33,3 +33,6 @@ class ScoreVersion(db.Model):
     # The last version that changed the names the boards show (a rename, a new team or
     # participant) or was full: names read before it are read again.
     names_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # How many full versions could not move question points (see services/score_version):
+    # across them a cached sum keeps its question part.
+    kept_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

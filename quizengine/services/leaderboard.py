@@ -407,6 +407,7 @@ class _Board:
 
     teams_only: bool
     narrow_count: int  # the score version's count of narrow changes it is up to date with
+    kept_count: int  # and of full changes that kept question points
     q_teams: dict[int, _Tally]
     q_people: dict[int, _Tally]
     o_teams: dict[int, _Tally]
@@ -423,14 +424,34 @@ def _combined(q: dict[int, _Tally], o: dict[int, _Tally]) -> dict[int, _Tally]:
 
 
 def _compute_board(
-    event: Event, until: datetime | None, *, teams_only: bool, narrow_count: int
+    event: Event,
+    until: datetime | None,
+    *,
+    teams_only: bool,
+    narrow_count: int,
+    kept_count: int = 0,
 ) -> _Board:
     q_teams, q_people = _question_tallies(event, until, teams_only=teams_only)
+    return _with_others(event, until, teams_only, narrow_count, kept_count, q_teams, q_people)
+
+
+def _with_others(
+    event: Event,
+    until: datetime | None,
+    teams_only: bool,
+    narrow_count: int,
+    kept_count: int,
+    q_teams: dict[int, _Tally],
+    q_people: dict[int, _Tally],
+) -> _Board:
+    """A board of these question tallies and the event's judged creative points and
+    adjustments, summed anew."""
     items = scored_items(event, until, questions=False)
     o_teams, o_people = _other_tallies(items, None, set() if teams_only else None)
     return _Board(
         teams_only,
         narrow_count,
+        kept_count,
         q_teams,
         q_people,
         o_teams,
@@ -534,6 +555,7 @@ def _advanced(
     *,
     teams_only: bool,
     narrow_count: int,
+    kept_count: int,
 ) -> _Board | None:
     """``base`` (cached at version ``since``, no full change after it) brought up to date
     from the rows stamped with a later version: the tallies of whom they touched
@@ -572,7 +594,41 @@ def _advanced(
             out.pop(ident, None)
             if ident in q or ident in o:
                 out[ident] = _merged(q.get(ident), o.get(ident))
-    return _Board(teams_only=teams_only, narrow_count=narrow_count, **board)
+    return _Board(teams_only=teams_only, narrow_count=narrow_count, kept_count=kept_count, **board)
+
+
+def _rebased(
+    event: Event,
+    until: datetime | None,
+    base: _Board,
+    since: int,
+    *,
+    teams_only: bool,
+    now: score_version.State,
+) -> _Board | None:
+    """``base`` (cached at version ``since``; only narrow changes and full ones that kept
+    question points after it) brought up to date: its question tallies advanced by the
+    stamped rows (``touched_since``), the judged creative points and adjustments summed anew
+    for the whole event. None when too many question tallies changed."""
+    touched = touched_since(event, since, teams_only=teams_only)
+    if len(touched.q_teams) + len(touched.q_people) > MAX_TOUCHED:
+        return None
+    fresh_teams, fresh_people = _question_tallies_of(
+        event, until, touched.q_teams, touched.q_people
+    )
+    q_teams = dict(base.q_teams)
+    q_people = {} if teams_only else dict(base.q_people)
+    for part, fresh, wanted in (
+        (q_teams, fresh_teams, touched.q_teams),
+        (q_people, fresh_people, touched.q_people),
+    ):
+        for ident in wanted:
+            part.pop(ident, None)
+            if ident in fresh:
+                part[ident] = fresh[ident]
+    return _with_others(
+        event, until, teams_only, now.narrow_count, now.kept_count, q_teams, q_people
+    )
 
 
 # Per process: one slot per (event id, created_at, until, what) holding only the value built
@@ -620,16 +676,23 @@ def _store(
         (_CACHE if cache is None else cache).put(slot, version, value)
 
 
-def _base(slots: list[tuple[object, ...]], now: score_version.State) -> tuple[_Board, int] | None:
-    """The newest cached board of these slots that ``now`` can be advanced from: same epoch,
-    an earlier version, only narrow (stamped) changes since."""
+def _base(
+    slots: list[tuple[object, ...]], now: score_version.State, *, kept: bool
+) -> tuple[_Board, int, bool] | None:
+    """The newest cached board of these slots that ``now`` can be advanced from (same epoch,
+    an earlier version, only narrow (stamped) changes since), or with ``kept`` rebased from
+    (full changes that kept question points came too; the third value says which)."""
     for slot in slots:
         latest = _CACHE.latest(slot)
         if latest is None:
             continue
         (epoch, version), board = latest
-        if epoch == now.epoch and now.narrow_since(version, board.narrow_count):
-            return board, version
+        if epoch != now.epoch:
+            continue
+        if now.narrow_since(version, board.narrow_count):
+            return board, version, False
+        if kept and now.questions_kept_since(version, board.narrow_count, board.kept_count):
+            return board, version, True
     return None
 
 
@@ -649,15 +712,33 @@ def _slots(event: Event, until: datetime | None, teams_only: bool) -> list[tuple
 
 
 def _advanced_board(
-    event: Event, until: datetime | None, *, teams_only: bool, now: score_version.State
+    event: Event,
+    until: datetime | None,
+    *,
+    teams_only: bool,
+    now: score_version.State,
+    kept: bool = True,
 ) -> _Board | None:
     """The event's tallies at version ``now`` advanced from an earlier cached board, when
-    only narrow changes came since and not too many; kept in the board's own slot."""
+    only narrow changes came since and not too many, or (``kept``) rebased from it when full
+    changes that kept question points came too; kept in the board's own slot."""
     slots = _slots(event, until, teams_only)
-    base = _base(slots, now)
+    base = _base(slots, now, kept=kept)
     if base is None:
         return None
-    board = _advanced(event, until, *base, teams_only=teams_only, narrow_count=now.narrow_count)
+    cached, since, rebase = base
+    if rebase:
+        board = _rebased(event, until, cached, since, teams_only=teams_only, now=now)
+    else:
+        board = _advanced(
+            event,
+            until,
+            cached,
+            since,
+            teams_only=teams_only,
+            narrow_count=now.narrow_count,
+            kept_count=now.kept_count,
+        )
     if board is not None:
         _store(slots[0], now.key, board)
     return board
@@ -667,12 +748,19 @@ def _board(
     event: Event, until: datetime | None, *, teams_only: bool, now: score_version.State
 ) -> _Board:
     """The event's tallies at version ``now``: from the cache while it holds, else advanced
-    from an earlier cached board after narrow changes, else summed in full."""
+    from an earlier cached board after narrow changes (or rebased on its question tallies
+    after full changes that kept them), else summed in full."""
     board = _cached_board(event, until, teams_only=teams_only, now=now) or _advanced_board(
         event, until, teams_only=teams_only, now=now
     )
     if board is None:
-        board = _compute_board(event, until, teams_only=teams_only, narrow_count=now.narrow_count)
+        board = _compute_board(
+            event,
+            until,
+            teams_only=teams_only,
+            narrow_count=now.narrow_count,
+            kept_count=now.kept_count,
+        )
         _store(_slots(event, until, teams_only)[0], now.key, board)
     return board
 
@@ -689,7 +777,9 @@ def _one_tally(event: Event, until: datetime | None, scope: tuple[str, int]) -> 
         found = _ONE.get(one, now.key)
         if found is not None:
             return found  # type: ignore[no-any-return]
-        board = _advanced_board(event, until, teams_only=teams_only, now=now)
+        # Only a cheap advance: a rebase sums the event's creative points and adjustments, a
+        # home page's narrowed queries cost less.
+        board = _advanced_board(event, until, teams_only=teams_only, now=now, kept=False)
     if board is not None:
         return (board.teams if teams_only else board.people).get(ident) or _Tally()
     tally = _narrowed_tally(event, until, scope)

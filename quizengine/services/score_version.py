@@ -15,7 +15,11 @@ the version (a ranked board, its JSON, the live grid) is built again after any o
 tallies that stay as they were. Every other change (deletions, an attempt, submission or
 adjustment moved to another team or person, a participant moved to another team, a task's
 points, kind or checkpoint, the review policy, the mode) is *full* and moves ``full_version``:
-a sum cached before it is summed anew.
+a sum cached before it is summed anew. A full change that cannot move question points (those
+are ``attempt.points`` of answered questions: only changes to attempts, a task's kind and
+deletions can) is also counted in ``kept_count``: across such changes a cached sum keeps its
+question part, advanced by the stamped rows, and sums only judged creative points and
+adjustments anew.
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ from quizengine.models import (
 # Event: its review policy (mean/last) changes creative points. Team and Participant: their
 # names are on the ranked boards the leaderboard also caches under the version.
 TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Team, Task, Event)
-# What a change to a setup row (event, task, team, participant) does, when it moves no points.
-BUMP, NAMES, FULL = "bump", "names", "full"
+# What a change to a setup row (event, task, team, participant) does: a version alone, names
+# too, a full change that keeps question points, a full change.
+BUMP, NAMES, KEPT, FULL = "bump", "names", "kept", "full"
 # The setup columns (and relationships) whose change moves points no stamp describes: the
 # review policy, a task's points and kind, where the live grid shows a task's points (its
 # checkpoint) and whose rows it shows (the event's mode), a participant's team.
@@ -51,6 +56,14 @@ SETUP_SCORING: dict[type, tuple[str, ...]] = {
     Task: ("points", "kind", "checkpoint_id", "checkpoint", "event_id", "event"),
     Team: ("event_id", "event"),
     Participant: ("team_id", "team", "event_id", "event"),
+}
+# Of those, the ones that can move question points too (a deletion always can: the rows'
+# attempts go with them).
+SETUP_QUESTIONS: dict[type, tuple[str, ...]] = {
+    Event: (),
+    Task: ("kind", "event_id", "event"),
+    Team: ("event_id", "event"),
+    Participant: ("event_id", "event"),
 }
 # Attempt columns that count; a new, unanswered attempt (a start) changes no score.
 ATTEMPT_SCORING = ("points", "answered_at", "status", "team_id", "answered_by_id", "participant_id")
@@ -72,25 +85,41 @@ ATTEMPT_OWNERS = (
 
 _UPSERT = text(
     "INSERT INTO score_version "
-    "(event_id, epoch, version, full_version, narrow_count, names_version) "
-    "VALUES (:event_id, :epoch, 1, 1, 0, 1) "
+    "(event_id, epoch, version, full_version, narrow_count, names_version, kept_count) "
+    "VALUES (:event_id, :epoch, 1, 1, 0, 1, 0) "
     "ON CONFLICT (event_id) DO UPDATE SET version = score_version.version + 1, "
     "full_version = CASE WHEN :full THEN score_version.version + 1 "
     "ELSE score_version.full_version END, "
     "narrow_count = CASE WHEN :full THEN score_version.narrow_count "
     "ELSE score_version.narrow_count + 1 END, "
     "names_version = CASE WHEN :full OR :names THEN score_version.version + 1 "
-    "ELSE score_version.names_version END "
+    "ELSE score_version.names_version END, "
+    "kept_count = CASE WHEN :full AND :kept THEN score_version.kept_count + 1 "
+    "ELSE score_version.kept_count END "
     "RETURNING version"
 )
 
 
-def bump(session: Session, event_id: int, *, full: bool = True, names: bool = False) -> int:
+def bump(
+    session: Session,
+    event_id: int,
+    *,
+    full: bool = True,
+    names: bool = False,
+    kept: bool = False,
+) -> int:
     """Move the event's version on (in the caller's transaction; the row lock orders the
     writers of one event, so versions commit in order) and return the new version. ``full``
     unless the caller stamps every attempt and adjustment whose points it changed with the
-    returned version; ``names`` when it changed a name on the boards (a full change does)."""
-    params = {"event_id": event_id, "epoch": secrets.token_hex(16), "full": full, "names": names}
+    returned version; ``names`` when it changed a name on the boards (a full change does);
+    ``kept`` when a full change cannot have moved question points."""
+    params = {
+        "event_id": event_id,
+        "epoch": secrets.token_hex(16),
+        "full": full,
+        "names": names,
+        "kept": kept,
+    }
     return int(session.execute(_UPSERT, params).scalar_one())
 
 
@@ -100,6 +129,7 @@ class State(NamedTuple):
     full_version: int
     narrow_count: int = 0
     names_version: int = 0
+    kept_count: int = 0
 
     def narrow_since(self, version: int, narrow_count: int) -> bool:
         """Was every change after ``version`` (when ``narrow_count`` narrow changes had been
@@ -109,6 +139,14 @@ class State(NamedTuple):
             self.full_version <= version < self.version
             and self.version - version == self.narrow_count - narrow_count
         )
+
+    def questions_kept_since(self, version: int, narrow_count: int, kept_count: int) -> bool:
+        """Was every change after ``version`` (when the counts were ``narrow_count`` and
+        ``kept_count``) narrow or a full one that kept question points? A full change of an
+        older release counts in neither, so it says no."""
+        return version < self.version and (self.version - version) - (
+            self.narrow_count - narrow_count
+        ) == (self.kept_count - kept_count)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -121,6 +159,7 @@ _STATE = select(
     ScoreVersion.full_version,
     ScoreVersion.narrow_count,
     ScoreVersion.names_version,
+    ScoreVersion.kept_count,
 ).where(ScoreVersion.event_id == bindparam("event_id"))
 
 
@@ -131,7 +170,7 @@ def state(session: Session, event_id: int) -> State:
     the ORM's per-statement work: every page with a score asks)."""
     session.flush()
     row = session.connection().execute(_STATE, {"event_id": event_id}).first()
-    return State(*row) if row else State("", 0, 0, 0, 0)
+    return State(*row) if row else State("", 0, 0, 0, 0, 0)
 
 
 def of(session: Session, event_id: int) -> tuple[str, int]:
@@ -173,13 +212,14 @@ def _moved(obj: Any, names: tuple[str, ...]) -> set[str]:
 
 def _setup_effect(session: Session, obj: Any) -> str:
     """What a counted change to an event, task, team or participant does to the cached sums
-    (see the module's docstring): FULL, NAMES or a BUMP of the version alone."""
+    (see the module's docstring): FULL, KEPT (full, question points kept), NAMES or a BUMP of
+    the version alone."""
     if obj in session.deleted:
         return FULL
     if obj in session.new:  # a new team or participant has no points yet, a new task none given
         return NAMES if isinstance(obj, Team | Participant) else BUMP
     if _moved(obj, SETUP_SCORING[type(obj)]):
-        return FULL
+        return FULL if _moved(obj, SETUP_QUESTIONS[type(obj)]) else KEPT
     if isinstance(obj, Team | Participant) and _moved(obj, ("name",)):
         return NAMES
     return BUMP
@@ -224,6 +264,7 @@ def _stamp_target(session: Session, obj: Any) -> Attempt | Adjustment | int | No
 def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
     full: dict[int, bool] = {}
     names: set[int] = set()
+    moved_questions: set[int] = set()  # events whose full change may have moved question points
     stamped: dict[int, list[Attempt | Adjustment | int]] = {}
     with session.no_autoflush:
         for obj in (*session.new, *session.dirty, *session.deleted):
@@ -234,15 +275,25 @@ def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
                 full.setdefault(event_id, False)
                 if isinstance(obj, tuple(SETUP_SCORING)):
                     effect = _setup_effect(session, obj)
-                    full[event_id] |= effect == FULL
+                    full[event_id] |= effect in (FULL, KEPT)
+                    if effect == FULL:
+                        moved_questions.add(event_id)
                     if effect == NAMES:
                         names.add(event_id)
                 elif (target := _stamp_target(session, obj)) is not None:
                     stamped.setdefault(event_id, []).append(target)
-                else:
+                else:  # deleted or moved to another owner: only an attempt holds question points
                     full[event_id] = True
+                    if isinstance(obj, Attempt):
+                        moved_questions.add(event_id)
         for event_id in sorted(full):  # one lock order for every transaction
-            version = bump(session, event_id, full=full[event_id], names=event_id in names)
+            version = bump(
+                session,
+                event_id,
+                full=full[event_id],
+                names=event_id in names,
+                kept=event_id not in moved_questions,
+            )
             ids = set()
             for target in stamped.get(event_id, ()):
                 if isinstance(target, Attempt | Adjustment):
