@@ -6,7 +6,8 @@ per row, so a reused event id never matches an old cache entry. ``full_version``
 version whose change moved points in a way no stamp describes (a deletion, points moved to
 another owner, task points, the review policy): from a sum cached at a version at or after it,
 only the teams and participants of the rows stamped with a later ``scored_version`` need
-summing again. ``names_version`` is the last that changed the names on the boards.
+summing again. ``names_version`` is the last that changed the names on the boards;
+``kept_count`` counts the full versions that could not move question points.
 """
 
 from __future__ import annotations
