@@ -57,6 +57,7 @@ SETUP_SCORING: dict[type, tuple[str, ...]] = {
     Team: ("event_id", "event"),
     Participant: ("team_id", "team", "event_id", "event"),
 }
+SETUP = tuple(SETUP_SCORING)  # the setup models, for isinstance on every flushed object
 # Of those, the ones that can move question points too (a deletion always can: the rows'
 # attempts go with them).
 SETUP_QUESTIONS: dict[type, tuple[str, ...]] = {
@@ -173,11 +174,6 @@ def state(session: Session, event_id: int) -> State:
     return State(*row) if row else State("", 0, 0, 0, 0, 0)
 
 
-def of(session: Session, event_id: int) -> tuple[str, int]:
-    """The version to key caches on (see ``state``)."""
-    return state(session, event_id).key
-
-
 def _event_id(session: Session, obj: Any) -> int | None:
     if isinstance(obj, Event):
         return obj.id
@@ -273,7 +269,7 @@ def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
                 if event_id is None:
                     continue
                 full.setdefault(event_id, False)
-                if isinstance(obj, tuple(SETUP_SCORING)):
+                if isinstance(obj, SETUP):
                     effect = _setup_effect(session, obj)
                     full[event_id] |= effect in (FULL, KEPT)
                     if effect == FULL:
