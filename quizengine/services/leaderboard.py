@@ -424,34 +424,29 @@ def _combined(q: dict[int, _Tally], o: dict[int, _Tally]) -> dict[int, _Tally]:
 
 
 def _compute_board(
-    event: Event,
-    until: datetime | None,
-    *,
-    teams_only: bool,
-    narrow_count: int,
-    kept_count: int = 0,
+    event: Event, until: datetime | None, *, teams_only: bool, now: score_version.State
 ) -> _Board:
+    """The event's tallies at version ``now``, summed anew."""
     q_teams, q_people = _question_tallies(event, until, teams_only=teams_only)
-    return _with_others(event, until, teams_only, narrow_count, kept_count, q_teams, q_people)
+    return _with_others(event, until, teams_only, now, q_teams, q_people)
 
 
 def _with_others(
     event: Event,
     until: datetime | None,
     teams_only: bool,
-    narrow_count: int,
-    kept_count: int,
+    now: score_version.State,
     q_teams: dict[int, _Tally],
     q_people: dict[int, _Tally],
 ) -> _Board:
-    """A board of these question tallies and the event's judged creative points and
-    adjustments, summed anew."""
+    """A board at version ``now`` of these question tallies and the event's judged creative
+    points and adjustments, summed anew."""
     items = scored_items(event, until, questions=False)
     o_teams, o_people = _other_tallies(items, None, set() if teams_only else None)
     return _Board(
         teams_only,
-        narrow_count,
-        kept_count,
+        now.narrow_count,
+        now.kept_count,
         q_teams,
         q_people,
         o_teams,
@@ -547,6 +542,19 @@ def touched_since(event: Event, since: int, *, teams_only: bool) -> Touched:
     return Touched(q_teams, o_teams, q_people, o_people)
 
 
+def _replaced(
+    base: dict[int, _Tally], fresh: dict[int, _Tally], wanted: set[int]
+) -> dict[int, _Tally]:
+    """A copy of ``base`` with the tallies of ``wanted`` taken from ``fresh`` (none where it
+    has none)."""
+    out = dict(base)
+    for ident in wanted:
+        out.pop(ident, None)
+        if ident in fresh:
+            out[ident] = fresh[ident]
+    return out
+
+
 def _advanced(
     event: Event,
     until: datetime | None,
@@ -554,47 +562,53 @@ def _advanced(
     since: int,
     *,
     teams_only: bool,
-    narrow_count: int,
-    kept_count: int,
+    now: score_version.State,
 ) -> _Board | None:
-    """``base`` (cached at version ``since``, no full change after it) brought up to date
-    from the rows stamped with a later version: the tallies of whom they touched
+    """``base`` (cached at version ``since``, no full change after it) brought up to
+    version ``now`` from the rows stamped after it: the tallies of whom they touched
     (``touched_since``) summed again, everyone else's kept. None when too many changed."""
     touched = touched_since(event, since, teams_only=teams_only)
-    q_teams, o_teams, q_people, o_people = touched
     if len(touched.teams()) + len(touched.people()) > MAX_TOUCHED:
         return None
-    fresh_q = _question_tallies_of(event, until, q_teams, q_people)
+    fresh_q = _question_tallies_of(event, until, touched.q_teams, touched.q_people)
     items: list[ScoredItem] = []
-    if o_teams or o_people:
-        _creative_and_adjustment_items(event, until, items, (o_teams, o_people))
-    fresh_o = _other_tallies(items, o_teams, o_people)
-    board = {
-        "q_teams": dict(base.q_teams),
-        "o_teams": dict(base.o_teams),
-        "teams": dict(base.teams),
-        "q_people": {} if teams_only else dict(base.q_people),
-        "o_people": {} if teams_only else dict(base.o_people),
-        "people": {} if teams_only else dict(base.people),
-    }
-    for side, fresh, wanted in (
-        ("q_teams", fresh_q[0], q_teams),
-        ("q_people", fresh_q[1], q_people),
-        ("o_teams", fresh_o[0], o_teams),
-        ("o_people", fresh_o[1], o_people),
-    ):
-        part = board[side]
-        for ident in wanted:
-            part.pop(ident, None)
-            if ident in fresh:
-                part[ident] = fresh[ident]
-    for who, wanted in (("teams", q_teams | o_teams), ("people", q_people | o_people)):
-        q, o, out = board[f"q_{who}"], board[f"o_{who}"], board[who]
-        for ident in wanted:
-            out.pop(ident, None)
-            if ident in q or ident in o:
-                out[ident] = _merged(q.get(ident), o.get(ident))
-    return _Board(teams_only=teams_only, narrow_count=narrow_count, kept_count=kept_count, **board)
+    if touched.o_teams or touched.o_people:
+        owners = (touched.o_teams, touched.o_people)
+        _creative_and_adjustment_items(event, until, items, owners)
+    fresh_o = _other_tallies(items, touched.o_teams, touched.o_people)
+    q_teams = _replaced(base.q_teams, fresh_q[0], touched.q_teams)
+    o_teams = _replaced(base.o_teams, fresh_o[0], touched.o_teams)
+    q_people: dict[int, _Tally] = {}
+    o_people: dict[int, _Tally] = {}
+    people: dict[int, _Tally] = {}
+    if not teams_only:
+        q_people = _replaced(base.q_people, fresh_q[1], touched.q_people)
+        o_people = _replaced(base.o_people, fresh_o[1], touched.o_people)
+        people = _recombined(base.people, q_people, o_people, touched.people())
+    teams = _recombined(base.teams, q_teams, o_teams, touched.teams())
+    return _Board(
+        teams_only,
+        now.narrow_count,
+        now.kept_count,
+        q_teams,
+        q_people,
+        o_teams,
+        o_people,
+        teams,
+        people,
+    )
+
+
+def _recombined(
+    base: dict[int, _Tally], q: dict[int, _Tally], o: dict[int, _Tally], wanted: set[int]
+) -> dict[int, _Tally]:
+    """A copy of ``base`` (the sums of ``q`` and ``o``) with those of ``wanted`` summed again."""
+    out = dict(base)
+    for ident in wanted:
+        out.pop(ident, None)
+        if ident in q or ident in o:
+            out[ident] = _merged(q.get(ident), o.get(ident))
+    return out
 
 
 def _rebased(
@@ -616,19 +630,9 @@ def _rebased(
     fresh_teams, fresh_people = _question_tallies_of(
         event, until, touched.q_teams, touched.q_people
     )
-    q_teams = dict(base.q_teams)
-    q_people = {} if teams_only else dict(base.q_people)
-    for part, fresh, wanted in (
-        (q_teams, fresh_teams, touched.q_teams),
-        (q_people, fresh_people, touched.q_people),
-    ):
-        for ident in wanted:
-            part.pop(ident, None)
-            if ident in fresh:
-                part[ident] = fresh[ident]
-    return _with_others(
-        event, until, teams_only, now.narrow_count, now.kept_count, q_teams, q_people
-    )
+    q_teams = _replaced(base.q_teams, fresh_teams, touched.q_teams)
+    q_people = {} if teams_only else _replaced(base.q_people, fresh_people, touched.q_people)
+    return _with_others(event, until, teams_only, now, q_teams, q_people)
 
 
 # Per process: one slot per (event id, created_at, until, what) holding only the value built
@@ -730,15 +734,7 @@ def _advanced_board(
     if rebase:
         board = _rebased(event, until, cached, since, teams_only=teams_only, now=now)
     else:
-        board = _advanced(
-            event,
-            until,
-            cached,
-            since,
-            teams_only=teams_only,
-            narrow_count=now.narrow_count,
-            kept_count=now.kept_count,
-        )
+        board = _advanced(event, until, cached, since, teams_only=teams_only, now=now)
     if board is not None:
         _store(slots[0], now.key, board)
     return board
@@ -754,13 +750,7 @@ def _board(
         event, until, teams_only=teams_only, now=now
     )
     if board is None:
-        board = _compute_board(
-            event,
-            until,
-            teams_only=teams_only,
-            narrow_count=now.narrow_count,
-            kept_count=now.kept_count,
-        )
+        board = _compute_board(event, until, teams_only=teams_only, now=now)
         _store(_slots(event, until, teams_only)[0], now.key, board)
     return board
 
@@ -849,7 +839,8 @@ def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]
 
 def _names(event: Event, name: str, now: score_version.State, query: Any) -> list[Any]:
     """The rows of names a board ranks, kept while no name changed: a rename, a new team or
-    participant moves ``names_version``; a move to another team or a deletion is full."""
+    participant moves ``names_version``; a move to another team or a deletion is full (and
+    keyed on too: a full change by an older release moves no ``names_version``)."""
     slot, key = _slot(event, None, name), (now.epoch, now.full_version, now.names_version)
     rows = _cached(slot, key)
     if rows is None:

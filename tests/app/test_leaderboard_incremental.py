@@ -68,7 +68,7 @@ def _assert_current(event: Event, until: Any = None) -> None:
     now = score_version.state(db.session, event.id)
     board = leaderboard._board(event, until, teams_only=False, now=now)
     teams, people = board.teams, board.people
-    fresh = leaderboard._compute_board(event, until, teams_only=False, narrow_count=0)
+    fresh = leaderboard._compute_board(event, until, teams_only=False, now=now)
     assert _tuples(teams) == _tuples(fresh.teams)
     assert _tuples(people) == _tuples(fresh.people)
     only_teams = leaderboard._board(event, until, teams_only=True, now=now).teams
