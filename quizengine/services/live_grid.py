@@ -66,7 +66,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, NamedTuple, TypeVar
 
 from flask import current_app
 from sqlalchemy import and_, case, event, func, or_, select
@@ -159,15 +160,26 @@ def _cacheable() -> bool:
     return not session.info.get(WROTE) and not score_version.pending(session)
 
 
-def version_key(event: Event) -> tuple[object, ...]:
-    """The event's score version; no row yet (bulk-loaded data) is version 0. ``created_at``
-    tells a new event from a deleted one whose id the database reused. The key ends with the
-    whole ``score_version.State`` (what ``_state_of`` reads back)."""
-    return (event.id, event.created_at, event.mode, *score_version.state(db.session, event.id))
+class Version(NamedTuple):
+    """What the grid's layers are kept under: the event (``created_at`` tells a new event from
+    a deleted one whose id the database reused), its mode and its score version (no row yet,
+    bulk-loaded data, is version 0)."""
+
+    event_id: int
+    created_at: datetime
+    mode: str
+    state: score_version.State
+
+    def lineage(self) -> tuple[object, ...]:
+        """What must be the same for a value of another version to be advanced to this one:
+        the event, its mode and the score version's epoch."""
+        return (self.event_id, self.created_at, self.mode, self.state.epoch)
 
 
-def _state_of(key: tuple[object, ...]) -> score_version.State:
-    return score_version.State(*key[3:])  # type: ignore[arg-type]
+def version_key(event: Event) -> Version:
+    return Version(
+        event.id, event.created_at, event.mode, score_version.state(db.session, event.id)
+    )
 
 
 def checkin_mark(event: Event) -> tuple[int, int, int]:
@@ -213,12 +225,12 @@ def _team_of(event: Event) -> dict[int, int | None]:
     )
 
 
-def _build_scores(event: Event, key: tuple[object, ...]) -> Scores:
+def _build_scores(event: Event, key: Version) -> Scores:
     task_cp, tasks_total = _tasks(event)
     totals: dict[int, int] = {}
     cells: dict[int, dict[int, list[int]]] = {}
     _sum(event, task_cp, totals, cells)
-    return Scores(_owner_rows(event), _team_of(event), tasks_total, totals, cells, _state_of(key))
+    return Scores(_owner_rows(event), _team_of(event), tasks_total, totals, cells, key.state)
 
 
 def _sum(
@@ -295,7 +307,7 @@ def _sum(
             cell(owner, cp_id)[0] += item.points
 
 
-def _advanced_scores(event: Event, key: tuple[object, ...]) -> Scores | None:
+def _advanced_scores(event: Event, key: Version) -> Scores | None:
     """The newest scores this process summed for the event, brought up to ``key``'s version
     when only narrow changes came since it and not too many (as the leaderboard's boards
     are): the teams or participants the stamped rows touched are summed again, the others'
@@ -305,8 +317,10 @@ def _advanced_scores(event: Event, key: tuple[object, ...]) -> Scores | None:
     if latest is None:
         return None
     old_key, old = latest
-    now = _state_of(key)
-    if old_key[:4] != key[:4] or not now.narrow_since(old.state.version, old.state.narrow_count):
+    now = key.state
+    if old_key.lineage() != key.lineage() or not now.narrow_since(
+        old.state.version, old.state.narrow_count
+    ):
         return None  # another event, mode or epoch, or a full change since
     team_mode = event.mode == "team"
     touched = touched_since(event, old.state.version, teams_only=team_mode)
@@ -323,7 +337,7 @@ def _advanced_scores(event: Event, key: tuple[object, ...]) -> Scores | None:
     return Scores(rows, team_of, tasks_total, totals, cells, now)
 
 
-def scores(event: Event, version: tuple[object, ...] | None = None) -> Scores:
+def scores(event: Event, version: Version | None = None) -> Scores:
     """The event's scores for the grid, from this process's cache while the version holds
     (``version``: the event's ``version_key`` when the caller has read it already), else
     advanced from the newest cached scores after narrow changes, else summed anew.
@@ -429,12 +443,12 @@ def _payload_text(
 
 
 def _visits(
-    event: Event, version: tuple[object, ...], mark: tuple[int, int, int], team_of: Any
+    event: Event, version: Version, mark: tuple[int, int, int], team_of: Any
 ) -> dict[int, set[int]]:
     """``visits``, kept while the check-ins (their mark) and the participants' teams (only a
     full change or a new participant moves them) hold: an answer does not read them again."""
-    state = _state_of(version)
-    key = (version[:4], state.full_version, state.names_version, mark)
+    state = version.state
+    key = (version.lineage(), state.full_version, state.names_version, mark)
     return _VISITS.get(event.id, key, lambda: visits(event, team_of))
 
 
