@@ -89,16 +89,30 @@ def _assert_current(event: Event, until: Any = None) -> None:
     assert shown == {pid: (name, team or "") for pid, name, team in people}
 
 
-def _world(mode: str = "team") -> SimpleNamespace:
+def _world(mode: str = "team", checkpoints: int = 0) -> SimpleNamespace:
+    """Four teams, ten participants, six questions and a creative task; with ``checkpoints``,
+    that many checkpoints holding the first five questions and the creative task in turn (the
+    sixth question needs no place)."""
     event = make_event(mode=mode)
+    cps = [make_checkpoint(event, name=f"Pos {i}", position=i) for i in range(checkpoints)]
     teams = [make_team(event, f"Tim {i}") for i in range(4)]
     people = [make_participant(event, teams[i % 4], f"Peserta {i}") for i in range(10)]
-    questions = [make_task(event, points=10 * (i + 1)) for i in range(6)]
-    creative = make_task(event, kind="creative", choices=None, answer=None, points=50)
+    questions = [
+        make_task(event, cps[i % len(cps)] if cps and i < 5 else None, points=10 * (i + 1))
+        for i in range(6)
+    ]
+    place = cps[1 % len(cps)] if cps else None
+    creative = make_task(event, place, kind="creative", choices=None, answer=None, points=50)
     org = judge(event, "organizer")
     db.session.commit()
     return SimpleNamespace(
-        event=event, teams=teams, people=people, questions=questions, creative=creative, org=org
+        event=event,
+        cps=cps,
+        teams=teams,
+        people=people,
+        questions=questions,
+        creative=creative,
+        org=org,
     )
 
 

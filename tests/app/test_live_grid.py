@@ -524,28 +524,15 @@ def test_counts_in_one_pass_match_the_separate_counts(ctx):
 
 
 def _grid_world(mode: str) -> SimpleNamespace:
-    """The leaderboard walk's world (tests/app/test_leaderboard_incremental.py), its tasks at
-    three checkpoints and one anywhere, some check-ins."""
-    event = make_event(mode=mode)
-    cps = [make_checkpoint(event, name=f"Pos {i}", position=i) for i in range(3)]
-    teams = [make_team(event, f"Tim {i}") for i in range(4)]
-    people_ = [make_participant(event, teams[i % 4], f"Peserta {i}") for i in range(10)]
-    questions = [make_task(event, cps[i % 3], points=10 * (i + 1)) for i in range(5)]
-    questions.append(make_task(event, points=60))  # location-free
-    creative = make_task(event, cps[1], kind="creative", choices=None, answer=None, points=50)
-    org = judge(event, "organizer")
-    for i, who in enumerate(people_[:6]):
-        checkin(event, cps[i % 3], at(event, 0.5), who)
+    """The leaderboard walk's world, its tasks at three checkpoints (one anywhere), and some
+    check-ins."""
+    from tests.app.test_leaderboard_incremental import _world
+
+    w = _world(mode, checkpoints=3)
+    for i, who in enumerate(w.people[:6]):
+        checkin(w.event, w.cps[i % 3], at(w.event, 0.5), who)
     db.session.commit()
-    return SimpleNamespace(
-        event=event,
-        cps=cps,
-        teams=teams,
-        people=people_,
-        questions=questions,
-        creative=creative,
-        org=org,
-    )
+    return w
 
 
 def _whole_grid_sums(statements: list[str]) -> int:
