@@ -32,6 +32,8 @@ WORK = Path(__file__).resolve().parent / ".work"
 
 # The load run's mix (lua/play.lua's MIX) without its 1 % of photo uploads.
 MIX = {"page": 20, "home": 20, "board": 14, "checkin": 15, "start": 15, "answer": 15}
+MODES = [*MIX, "board_fresh", "board_answer", "mix"]
+WARM_UP = 5  # requests sent before the measured ones
 
 
 def _requests(seeded: Seeded, mode: str, cookies: dict[int, tuple], n: int) -> list[tuple]:
@@ -86,6 +88,8 @@ def _add_request(
         task = team.running[(i // len(teams)) % len(team.running)]
         body = {"answer": seeded.answers[task], "key": f"profile-{i:06d}", "csrf_token": token}
         out.append(("POST", f"/t/{task}/answer", body, json_headers, mode))
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
 
 
 def _open(client, method: str, path: str, data: dict | None, headers: dict):  # type: ignore[no-untyped-def]
@@ -145,13 +149,15 @@ def _seeded(url: str, reuse: bool) -> Seeded:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("modes", nargs="+")
+    parser.add_argument("modes", nargs="+", choices=MODES, metavar="MODE")
     parser.add_argument("--db", default=f"sqlite:///{WORK / 'profile' / 'bench.db'}")
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--tree", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print the last request's SQL")
     args = parser.parse_args()
+    if args.n <= WARM_UP:
+        parser.error(f"--n must be more than the {WARM_UP} warm-up requests")
     seeded = _seeded(args.db, args.reuse)
     app = make_app(args.db, "bench-secret-key-not-for-production")
     people = [p for team in seeded.teams for p in team.members]
@@ -160,7 +166,7 @@ def main() -> None:
     for mode in args.modes:
         reset_run_state(args.db, seeded)
         reqs = _requests(seeded, mode, cookies, args.n)
-        for method, path, data, headers, _action in reqs[:5]:  # warm-up
+        for method, path, data, headers, _action in reqs[:WARM_UP]:
             _open(client, method, path, data, headers)
         profiler = None
         if args.tree:
@@ -172,7 +178,7 @@ def main() -> None:
         statements = _StatementCounter(app)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         per_action: dict[str, list[float]] = {}
-        for method, path, data, headers, action in reqs[5:]:
+        for method, path, data, headers, action in reqs[WARM_UP:]:
             if mode == "board_fresh":
                 _bump(app, seeded.event_id)
             elif mode == "board_answer":
@@ -184,7 +190,7 @@ def main() -> None:
             statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
         statements.stop()
-        count = len(reqs) - 5
+        count = len(reqs) - WARM_UP
         print(
             f"{mode:8s} {cpu / count * 1000:7.2f} ms CPU/req {wall / count * 1000:7.2f} ms wall/req"
             f" {statements.count / count:5.1f} SQL/req statuses {statuses}",
