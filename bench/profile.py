@@ -1,13 +1,15 @@
 """Profile one endpoint in-process on the seeded benchmark event: CPU per request and, with
 ``--tree``, pyinstrument's call tree, to find what a load run's slow rows spend their time on.
 
-    python -m bench.profile page home board board_fresh board_answer checkin start answer mix
-                            [--db URL] [--n 300] [--tree] [--sql] [--reuse]
+    python -m bench.profile page home board board_fresh board_kept board_answer checkin start
+                            answer mix [--db URL] [--n 300] [--tree] [--sql] [--reuse]
 
 ``mix`` sends the load run's realistic mix (without its photo uploads) and says which action
 takes what share of its CPU. ``board_fresh`` makes a full score change before each poll (the
-board summed anew), ``board_answer`` changes one answered attempt's points as an answer does
-(the board advanced from the one before); the change's CPU counts, it is small.
+board summed anew), ``board_kept`` changes a task's points through the ORM (a full change
+that keeps question points: the board rebased), ``board_answer`` changes one answered
+attempt's points as an answer does (the board advanced from the one before); the change's CPU
+counts, it is small (about a millisecond for the ORM's).
 
 Seeds the database first unless ``--reuse`` (a database seeded by an earlier run of this
 profiler, whose plan it kept); requests go through Flask's test client with the same pre-built
@@ -32,7 +34,7 @@ WORK = Path(__file__).resolve().parent / ".work"
 
 # The load run's mix (lua/play.lua's MIX) without its 1 % of photo uploads.
 MIX = {"page": 20, "home": 20, "board": 14, "checkin": 15, "start": 15, "answer": 15}
-MODES = [*MIX, "board_fresh", "board_answer", "mix"]
+MODES = [*MIX, "board_fresh", "board_kept", "board_answer", "mix"]
 WARM_UP = 5  # requests sent before the measured ones
 
 
@@ -68,7 +70,7 @@ def _add_request(
         out.append(("GET", f"/c/{code}", None, {"Cookie": cookie}, mode))
     elif mode == "home":
         out.append(("GET", "/home", None, {"Cookie": cookie}, mode))
-    elif mode in ("board", "board_fresh", "board_answer"):
+    elif mode in ("board", "board_fresh", "board_kept", "board_answer"):
         board = f"/board/{seeded.slug}/standings.json"
         out.append(("GET", board, None, {"Cookie": cookie}, mode))
     elif mode == "checkin":
@@ -108,6 +110,21 @@ def _bump(app: Any, event_id: int, attempt_id: int | None = None) -> None:
 
     with app.app_context(), db.engine.begin() as conn:
         score_change(conn, event_id, attempt_id)
+
+
+def _repoint(app: Any, task_id: int, step: int) -> None:
+    """A full change that keeps question points before a poll (``board_kept``): the task's
+    points moved up by one and back on the next call, through the ORM as the organizer's form
+    does, outside the measured request."""
+    from quizengine.extensions import db
+    from quizengine.models import Task
+
+    with app.app_context():
+        task = db.session.get(Task, task_id)
+        assert task is not None
+        task.points += 1 if step % 2 == 0 else -1
+        db.session.commit()
+        db.session.remove()
 
 
 class _StatementCounter:
@@ -178,9 +195,11 @@ def main() -> None:
         statements = _StatementCounter(app)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         per_action: dict[str, list[float]] = {}
-        for method, path, data, headers, action in reqs[WARM_UP:]:
+        for step, (method, path, data, headers, action) in enumerate(reqs[WARM_UP:]):
             if mode == "board_fresh":
                 _bump(app, seeded.event_id)
+            elif mode == "board_kept":
+                _repoint(app, next(iter(seeded.answers)), step)
             elif mode == "board_answer":
                 _bump(app, seeded.event_id, 1 + random.randrange(seeded.max_attempt_id))
             statements.last = []
@@ -196,6 +215,8 @@ def main() -> None:
             f" {statements.count / count:5.1f} SQL/req statuses {statuses}",
             flush=True,
         )
+        if mode == "board_kept" and count % 2:  # the task's points as they were seeded
+            _repoint(app, next(iter(seeded.answers)), count)
         if mode == "mix":  # where the mix's CPU goes
             for action, spent in sorted(per_action.items(), key=lambda kv: -sum(kv[1])):
                 print(

@@ -16,10 +16,12 @@ tallies that stay as they were. Every other change (deletions, an attempt, submi
 adjustment moved to another team or person, a participant moved to another team, a task's
 points, kind or checkpoint, the review policy, the mode) is *full* and moves ``full_version``:
 a sum cached before it is summed anew. A full change that cannot move question points (those
-are ``attempt.points`` of answered questions: only changes to attempts, a task's kind and
-deletions can) is also counted in ``kept_count``: across such changes a cached sum keeps its
-question part, advanced by the stamped rows, and sums only judged creative points and
-adjustments anew.
+are ``attempt.points`` of answered questions: only changes to attempts can, and deleting a
+team, participant or task that holds attempts, or changing such a task's kind) is also counted
+in ``kept_count``: across such changes a cached sum keeps its question part, advanced by the
+stamped rows, and sums only judged creative points and adjustments anew. The organizer's forms
+delete only rows nobody played, so of an app's changes only attempts moved or deleted by hand
+make the next board sum the whole event.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from __future__ import annotations
 import secrets
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, event, select, text, update
+from sqlalchemy import and_, bindparam, event, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from quizengine.models import (
@@ -58,8 +60,8 @@ SETUP_SCORING: dict[type, tuple[str, ...]] = {
     Participant: ("team_id", "team", "event_id", "event"),
 }
 SETUP = tuple(SETUP_SCORING)  # the setup models, for isinstance on every flushed object
-# Of those, the ones that can move question points too (a deletion always can: the rows'
-# attempts go with them).
+# Of those, the ones that can move question points too; so can a deletion. A deletion and a
+# task's new kind move none when the row holds no attempt (``_holds_no_attempt``).
 SETUP_QUESTIONS: dict[type, tuple[str, ...]] = {
     Event: (),
     Task: ("kind", "event_id", "event"),
@@ -206,16 +208,35 @@ def _moved(obj: Any, names: tuple[str, ...]) -> set[str]:
     return {name for name in names if attrs[name].history.has_changes()}
 
 
+def _holds_no_attempt(session: Session, obj: Any) -> bool:
+    """Is no attempt the team's, the participant's (started or answered by them) or the
+    task's? Then deleting it, or changing the task's kind, moves no question points: none are
+    theirs. (The organizer's forms delete only rows nobody played; an event never qualifies.)
+    One look-up by an indexed column, before the flush deletes anything."""
+    if isinstance(obj, Team):  # (event_id, team_id) is indexed, team_id alone is not
+        held = and_(Attempt.event_id == obj.event_id, Attempt.team_id == obj.id)
+    elif isinstance(obj, Participant):
+        held = or_(Attempt.participant_id == obj.id, Attempt.answered_by_id == obj.id)
+    elif isinstance(obj, Task):
+        held = Attempt.task_id == obj.id
+    else:
+        return False
+    return session.scalar(select(Attempt.id).where(held).limit(1)) is None
+
+
 def _setup_effect(session: Session, obj: Any) -> str:
     """What a counted change to an event, task, team or participant does to the cached sums
     (see the module's docstring): FULL, KEPT (full, question points kept), NAMES or a BUMP of
     the version alone."""
     if obj in session.deleted:
-        return FULL
+        return KEPT if _holds_no_attempt(session, obj) else FULL
     if obj in session.new:  # a new team or participant has no points yet, a new task none given
         return NAMES if isinstance(obj, Team | Participant) else BUMP
     if _moved(obj, SETUP_SCORING[type(obj)]):
-        return FULL if _moved(obj, SETUP_QUESTIONS[type(obj)]) else KEPT
+        moved = _moved(obj, SETUP_QUESTIONS[type(obj)])
+        if not moved or (moved == {"kind"} and _holds_no_attempt(session, obj)):
+            return KEPT
+        return FULL
     if isinstance(obj, Team | Participant) and _moved(obj, ("name",)):
         return NAMES
     return BUMP

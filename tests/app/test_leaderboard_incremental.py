@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from checkpoints.timeutil import utc_now
 from quizengine.extensions import db
@@ -158,6 +158,7 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
         + ["re-adjust", "move adjustment", "delete adjustment"]
         + ["move", "reassign", "delete", "retask"]
         + ["rename", "join", "edit task"]  # narrow, no points move: nothing is summed again
+        + ["drop"] * 3  # a participant or task deleted: kept unless it held attempts
     )
     answered = _answered(w)
     if kind in ("correct", "reassign", "delete", "late zero") and not answered:
@@ -263,6 +264,8 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
         w.people.append(make_participant(event, rnd.choice(w.teams), f"Terlambat {minute:g}"))
     elif kind == "edit task":
         rnd.choice(w.questions).title = f"Soal {minute:g}"
+    elif kind == "drop":
+        return _drop(w, rnd, minute)
     db.session.commit()
     narrow = ("correct", "late zero", "review", "re-review", "reject", "adjust", "re-adjust")
     narrow += ("rename", "join", "edit task")
@@ -271,6 +274,28 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
     if kind in narrow:
         return "narrow"
     return f"kept: {kind}" if kind in kept else f"full: {kind}"
+
+
+def _drop(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
+    """Delete a participant or a question (their attempts go with them, by the database's
+    cascade), keeping at least six people and three questions; its kind ("kept: drop" when
+    it held no attempt)."""
+    pool = [*w.people, *w.questions] if len(w.people) > 6 else list(w.questions)
+    if len(w.questions) <= 3:
+        pool = [p for p in pool if isinstance(p, Participant)]
+    if not pool:
+        return _step(w, rnd, minute)
+    victim = rnd.choice(pool)
+    if isinstance(victim, Participant):
+        w.people.remove(victim)
+        held = or_(Attempt.participant_id == victim.id, Attempt.answered_by_id == victim.id)
+    else:
+        w.questions.remove(victim)
+        held = Attempt.task_id == victim.id
+    played = db.session.scalar(select(Attempt.id).where(held).limit(1)) is not None
+    db.session.delete(victim)
+    db.session.commit()
+    return "full: drop played" if played else "kept: drop"
 
 
 def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(ctx):
@@ -288,6 +313,8 @@ def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(c
             if score_version.state(db.session, event.id).version == before:
                 kind = "no change"  # e.g. points corrected to what they were
             kinds[kind.split(":")[0]] = kinds.get(kind.split(":")[0], 0) + 1
+            if ":" in kind:
+                kinds[kind] = kinds.get(kind, 0) + 1
             with QueryCounter() as seen:
                 _assert_current(event)
                 cached_sums = _whole_event_sums(seen) - 1  # the check's own fresh sum
@@ -298,6 +325,7 @@ def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(c
                 assert cached_sums >= 1, f"step {step} ({kind}) reused a board across it"
             _assert_current(event, freeze)
         assert kinds["narrow"] >= 40 and kinds["full"] >= 4 and kinds["kept"] >= 4, kinds
+        assert kinds.get("kept: drop", 0) >= 2, kinds  # unplayed rows deleted: kept
 
 
 def test_answers_reviews_and_adjustments_are_narrow_and_stamped_a_deletion_is_full(ctx):
@@ -347,11 +375,20 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
     """Renames, new teams and participants, a task's text, the event's title, a new login
     link: the version moves (what was built from it is built again) but not the full version,
     and the names version only for names. Task points, the review policy, a team move, a
-    deletion, a task moved to another checkpoint (the live grid shows its points there) and the
-    mode are full; of those only the deletion can move question points."""
+    deletion, a task moved to another checkpoint (the live grid shows its points there), a
+    task's kind and the mode are full; of those only deleting a row that holds attempts, and a
+    new kind for a task that has some, can move question points."""
     w = _world()
     event, ana, task = w.event, w.people[0], w.questions[0]
     attempt(task, ana, at(event, 1), at(event, 2), points=30, correct=True)
+    cid, played = w.people[5], w.questions[1]  # Cid answered a task Peserta 1 started
+    attempt(played, w.people[1], at(event, 3), at(event, 4), points=5, correct=True)
+    db.session.flush()
+    db.session.execute(
+        update(Attempt).where(Attempt.task_id == played.id).values(answered_by_id=cid.id)
+    )
+    db.session.commit()
+    spare_team, spare_task = make_team(event, "Tim Kosong"), make_task(event, points=5)
     db.session.commit()
     narrow = {
         "task text": lambda: setattr(task, "title", "Soal baru"),
@@ -371,16 +408,21 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
         "review policy": lambda: setattr(event, "review_policy", "last"),
         "team move": lambda: setattr(w.people[1], "team", w.teams[3]),
         "participant deleted": lambda: db.session.delete(w.people[9]),
+        "team deleted": lambda: db.session.delete(spare_team),
+        "task deleted": lambda: db.session.delete(spare_task),
         "task moved": lambda: setattr(task, "checkpoint", make_checkpoint(event)),
+        "unplayed task's kind": lambda: setattr(w.questions[4], "kind", "creative"),
+        "answerer deleted": lambda: db.session.delete(cid),
+        "played task's kind": lambda: setattr(played, "kind", "creative"),
         "mode": lambda: setattr(event, "mode", "individual"),
     }
+    moves_questions = {"answerer deleted", "played task's kind"}
     for what, change in {**narrow, **names, **full}.items():
         before, after = _change(event.id, change)
         assert after.version == before.version + 1, what
         if what in full:
             assert after.full_version == after.names_version == after.version, what
-            # Only a deletion can move question points of these: the rest keep them.
-            kept = what != "participant deleted"
+            kept = what not in moves_questions
             assert after.kept_count == before.kept_count + kept, what
             continue
         assert after.full_version == before.full_version, what
