@@ -34,7 +34,8 @@ CASES = (
     ("_answer", "after an answer"),
     ("_edit", "after an edit that moves no points such as a rename"),
     ("_kept", "after a full change that keeps question points such as a task's points"),
-    ("_full", "after a full change such as a deletion"),
+    ("_drop", "after an unplayed participant is deleted"),
+    ("_full", "after a full change such as bulk SQL"),
 )
 
 

@@ -30,23 +30,30 @@ def _median_ms(fn, repeats: int = 5, before=None) -> float:  # type: ignore[no-u
     return round(statistics.median(times), 1)
 
 
+# The states the leaderboard is timed in after the cached one (see ``leaderboard_ms``).
+KINDS = ("answer", "edit", "kept", "drop", "full")
+
+
 def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> dict[str, float]:
     """Median wall time of the standings services and of GET /board/<slug>/standings.json:
     served from the cache, after an answer (each call after a new answer's score change:
     the cached board is advanced), after an edit that moves no points (a team renamed by the
     ORM, as the organizer's form does: the names are read again, nothing is summed), after a
     full change that keeps question points (a task's points changed by the ORM: the judged
-    creative points and adjustments are summed anew, the question sums advanced), and after
-    a full change (bulk SQL, a deletion: the event is summed anew). The changes are committed
-    outside the timing."""
+    creative points and adjustments are summed anew, the question sums advanced), after a
+    participant registered and deleted again before playing (an organizer's correction: a full
+    change that keeps question points too) and after a full change (bulk SQL: the event is
+    summed anew). The changes are committed outside the timing."""
     from quizengine.extensions import db
-    from quizengine.models import Task, Team
+    from quizengine.models import Event, Task, Team
+    from quizengine.services import people
     from quizengine.services.events import event_by_slug
     from quizengine.services.leaderboard import participant_standings, team_standings
 
     rnd = random.Random(3)
     renamed: dict[int, str] = {}  # team id -> its name before the first rename
     repointed: dict[int, int] = {}  # task id -> its points before the first change
+    dropped = [0]  # participants registered and deleted so far (their names must differ)
 
     def change(kind: str) -> None:
         db.session.rollback()  # end the reader's transaction: it must see the change
@@ -62,6 +69,15 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
             assert task is not None
             repointed.setdefault(task.id, task.points)
             task.points = repointed[task.id] + 1 + rnd.randrange(50)
+            db.session.commit()
+            return
+        if kind == "drop":  # through the organizer's services, as their forms do
+            ev, team = db.session.get(Event, event_id), db.session.get(Team, team_ids[0])
+            assert ev is not None and team is not None
+            dropped[0] += 1
+            p = people.create_participant(ev, f"Salah daftar {dropped[0]}", "", team, actor="bench")
+            db.session.commit()
+            people.delete_participant(ev, p, actor="bench")
             db.session.commit()
             return
         with db.engine.begin() as conn:
@@ -81,7 +97,7 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     ):
         fn(event)
         out[f"{name}_ms"] = _median_ms(lambda fn=fn: fn(event))  # cached
-        for kind in ("answer", "edit", "kept", "full"):
+        for kind in KINDS:
             out[f"{name}_{kind}_ms"] = after(lambda fn=fn: fn(event), kind)
     db.session.remove()
     client = app.test_client()
@@ -94,7 +110,7 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
 
     poll()
     out["standings_json_ms"] = _median_ms(poll)
-    for kind in ("answer", "edit", "kept", "full"):
+    for kind in KINDS:
         out[f"standings_json_{kind}_ms"] = after(poll, kind)
     db.session.rollback()
     for team_id, original in renamed.items():  # the seeded names back, for the runs after
