@@ -839,9 +839,10 @@ def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]
 
 def _names(event: Event, name: str, now: score_version.State, query: Any) -> list[Any]:
     """The rows of names a board ranks, kept while no name changed: a rename, a new team or
-    participant moves ``names_version``; a move to another team or a deletion is full (and
-    keyed on too: a full change by an older release moves no ``names_version``)."""
-    slot, key = _slot(event, None, name), (now.epoch, now.full_version, now.names_version)
+    participant, a move to another team, a deletion moves ``names_version``. Keyed on the
+    count of full changes that did not keep question points too: one made by an older
+    release moves no ``names_version``."""
+    slot, key = _slot(event, None, name), (now.epoch, now.unkept, now.names_version)
     rows = _cached(slot, key)
     if rows is None:
         rows = db.session.execute(query).all()

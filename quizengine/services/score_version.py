@@ -21,7 +21,9 @@ team, participant or task that holds attempts, or changing such a task's kind) i
 in ``kept_count``: across such changes a cached sum keeps its question part, advanced by the
 stamped rows, and sums only judged creative points and adjustments anew. The organizer's forms
 delete only rows nobody played, so of an app's changes only attempts moved or deleted by hand
-make the next board sum the whole event.
+make the next board sum the whole event. ``names_version`` moves with every full change that
+did not keep question points, and with a kept one only when a team or participant was deleted
+or a participant moved to another team.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ _UPSERT = text(
     "ELSE score_version.full_version END, "
     "narrow_count = CASE WHEN :full THEN score_version.narrow_count "
     "ELSE score_version.narrow_count + 1 END, "
-    "names_version = CASE WHEN :full OR :names THEN score_version.version + 1 "
+    "names_version = CASE WHEN (:full AND NOT :kept) OR :names THEN score_version.version + 1 "
     "ELSE score_version.names_version END, "
     "kept_count = CASE WHEN :full AND :kept THEN score_version.kept_count + 1 "
     "ELSE score_version.kept_count END "
@@ -114,8 +116,9 @@ def bump(
     """Move the event's version on (in the caller's transaction; the row lock orders the
     writers of one event, so versions commit in order) and return the new version. ``full``
     unless the caller stamps every attempt and adjustment whose points it changed with the
-    returned version; ``names`` when it changed a name on the boards (a full change does);
-    ``kept`` when a full change cannot have moved question points."""
+    returned version; ``names`` when it changed the names on the boards (a full change that
+    did not keep question points always counts as one); ``kept`` when a full change cannot
+    have moved question points."""
     params = {
         "event_id": event_id,
         "epoch": secrets.token_hex(16),
@@ -150,6 +153,12 @@ class State(NamedTuple):
         return version < self.version and (self.version - version) - (
             self.narrow_count - narrow_count
         ) == (self.kept_count - kept_count)
+
+    @property
+    def unkept(self) -> int:
+        """The full changes that may have moved question points, counted from a fixed offset:
+        it moves with a full change of an older release too, which counts in neither count."""
+        return self.version - self.narrow_count - self.kept_count
 
     @property
     def key(self) -> tuple[str, int]:
@@ -295,7 +304,9 @@ def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
                     full[event_id] |= effect in (FULL, KEPT)
                     if effect == FULL:
                         moved_questions.add(event_id)
-                    if effect == NAMES:
+                    # A team or participant deleted or moved to another team changes the
+                    # names on the boards; a full change of the others does not.
+                    if effect == NAMES or (effect == KEPT and isinstance(obj, Team | Participant)):
                         names.add(event_id)
                 elif (target := _stamp_target(session, obj)) is not None:
                     stamped.setdefault(event_id, []).append(target)
