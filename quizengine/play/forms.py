@@ -6,6 +6,7 @@ import math
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import Field, HiddenField, StringField, TextAreaField
@@ -19,14 +20,16 @@ KEY = Regexp(r"^[A-Za-z0-9_-]{8,64}$", message=_l("The form was incomplete; relo
 MAX_FIX_AGE_DAYS = 2
 
 
-def _number(field: Field, low: float, high: float, message: str) -> float:
+def _number(field: Field, low: float, high: float, message: LazyString) -> float:
+    """The field's number within [low, high]; the message is translated only when it is
+    refused (three per check-in, every one of them valid nearly always)."""
     raw = (field.data or "").strip() if isinstance(field.data, str) else ""
     try:
         value = float(raw)
     except ValueError:
-        raise ValidationError(message) from None
+        raise ValidationError(str(message)) from None
     if not math.isfinite(value) or not low <= value <= high:
-        raise ValidationError(message)
+        raise ValidationError(str(message))
     return value
 
 
@@ -51,18 +54,16 @@ class CheckInForm(FlaskForm):
     fix_ts = StringField(NO_LABEL)
 
     def validate_lat(self, field: Field) -> None:
-        self.lat_value = _number(
-            field, -90, 90, str(_l("Latitude must be a number from -90 to 90."))
-        )
+        self.lat_value = _number(field, -90, 90, _l("Latitude must be a number from -90 to 90."))
 
     def validate_lon(self, field: Field) -> None:
         self.lon_value = _number(
-            field, -180, 180, str(_l("Longitude must be a number from -180 to 180."))
+            field, -180, 180, _l("Longitude must be a number from -180 to 180.")
         )
 
     def validate_accuracy(self, field: Field) -> None:
         self.accuracy_value = _number(
-            field, 0, 100_000, str(_l("Accuracy must be a number of metres, 0 or more."))
+            field, 0, 100_000, _l("Accuracy must be a number of metres, 0 or more.")
         )
 
     def validate_fix_ts(self, field: Field) -> None:
@@ -70,19 +71,19 @@ class CheckInForm(FlaskForm):
         raw = (field.data or "").strip() if isinstance(field.data, str) else ""
         if not raw:
             return
-        message = str(_l("The position's time stamp is not valid."))
+        message = _l("The position's time stamp is not valid.")  # translated when refused
         try:
             ms = float(raw)
         except ValueError:
-            raise ValidationError(message) from None
+            raise ValidationError(str(message)) from None
         if not math.isfinite(ms) or ms <= 0:
-            raise ValidationError(message)
+            raise ValidationError(str(message))
         try:
             self.fix_at = datetime.fromtimestamp(ms / 1000.0, UTC)
         except (OverflowError, OSError, ValueError):
-            raise ValidationError(message) from None
+            raise ValidationError(str(message)) from None
         if not 2000 <= self.fix_at.year <= 2200:
-            raise ValidationError(message)
+            raise ValidationError(str(message))
 
 
 class AnswerForm(FlaskForm):

@@ -135,6 +135,19 @@ def test_bad_input_is_400_and_stores_nothing(
     assert count_checkins() == 0
 
 
+def test_a_refused_position_is_explained_in_the_phone_s_language(w: Any, client: Any) -> None:
+    """The field messages are translated when they are needed (lazily), in the request's
+    language."""
+    bad = {"lat": "91", "lon": "112.6", "accuracy": "5", "fix_ts": "yesterday"}
+    with time_machine.travel(NOON, tick=False):
+        resp = client.post(
+            f"/c/{w.cp.code}/checkin?lang=id", data=bad, headers={"Accept": "application/json"}
+        )
+    assert resp.status_code == 400
+    assert "Lintang harus berupa angka dari -90 sampai 90." in resp.json["message"]
+    assert count_checkins() == 0
+
+
 def test_fix_timestamp_is_stored_and_stale_fixes_flagged(w: Any, client: Any) -> None:
     lat, lon = offset(5, 0)
     old_ms = int((NOON - timedelta(minutes=10)).timestamp() * 1000)
