@@ -6,8 +6,8 @@
 
 ``mix`` sends the load run's realistic mix (without its photo uploads) and says which action
 takes what share of its CPU. ``board_fresh`` makes a full score change before each poll (the
-board summed anew), ``board_kept`` changes a task's points through the ORM (a full change
-that keeps question points: the board rebased), ``board_answer`` changes one answered
+board summed anew), ``board_kept`` changes a creative task's points through the ORM (a full
+change that keeps question points: the board rebased), ``board_answer`` changes one answered
 attempt's points as an answer does (the board advanced from the one before); the change's CPU
 counts, it is small (about a millisecond for the ORM's).
 
@@ -112,16 +112,19 @@ def _bump(app: Any, event_id: int, attempt_id: int | None = None) -> None:
         score_change(conn, event_id, attempt_id)
 
 
-def _repoint(app: Any, task_id: int, step: int) -> None:
-    """A full change that keeps question points before a poll (``board_kept``): the task's
-    points moved up by one and back on the next call, through the ORM as the organizer's form
-    does, outside the measured request."""
+def _repoint(app: Any, event_id: int, step: int) -> None:
+    """A full change that keeps question points before a poll (``board_kept``): a creative
+    task's points (its judged points' cap) moved up by one and back on the next call, through
+    the ORM as the organizer's form does, outside the measured request."""
+    from sqlalchemy import select
+
     from quizengine.extensions import db
     from quizengine.models import Task
 
     with app.app_context():
-        task = db.session.get(Task, task_id)
-        assert task is not None
+        task = db.session.scalars(
+            select(Task).where(Task.event_id == event_id, Task.kind == "creative").limit(1)
+        ).one()
         task.points += 1 if step % 2 == 0 else -1
         db.session.commit()
         db.session.remove()
@@ -199,7 +202,7 @@ def main() -> None:
             if mode == "board_fresh":
                 _bump(app, seeded.event_id)
             elif mode == "board_kept":
-                _repoint(app, next(iter(seeded.answers)), step)
+                _repoint(app, seeded.event_id, step)
             elif mode == "board_answer":
                 _bump(app, seeded.event_id, 1 + random.randrange(seeded.max_attempt_id))
             statements.last = []
@@ -216,7 +219,7 @@ def main() -> None:
             flush=True,
         )
         if mode == "board_kept" and count % 2:  # the task's points as they were seeded
-            _repoint(app, next(iter(seeded.answers)), count)
+            _repoint(app, seeded.event_id, count)
         if mode == "mix":  # where the mix's CPU goes
             for action, spent in sorted(per_action.items(), key=lambda kv: -sum(kv[1])):
                 print(

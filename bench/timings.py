@@ -39,8 +39,9 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     served from the cache, after an answer (each call after a new answer's score change:
     the cached board is advanced), after an edit that moves no points (a team renamed by the
     ORM, as the organizer's form does: the names are read again, nothing is summed), after a
-    full change that keeps question points (a task's points changed by the ORM: the judged
-    creative points and adjustments are summed anew, the question sums advanced), after a
+    full change that keeps question points (a creative task's points, its judged points' cap,
+    changed by the ORM: the judged creative points and adjustments are summed anew, the
+    question sums advanced), after a
     participant registered and deleted again before playing (an organizer's correction: a full
     change that keeps question points too) and after a full change (bulk SQL: the event is
     summed anew). The changes are committed outside the timing."""
@@ -89,7 +90,11 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     event = event_by_slug(slug)
     event_id = event.id
     team_ids = list(db.session.scalars(select(Team.id).where(Team.event_id == event_id)))
-    task_ids = list(db.session.scalars(select(Task.id).where(Task.event_id == event_id)))
+    task_ids = list(  # creative: a question's points move no answer's (a narrow change)
+        db.session.scalars(
+            select(Task.id).where(Task.event_id == event_id, Task.kind == "creative")
+        )
+    )
     out: dict[str, float] = {}
     for name, fn in (
         ("team_standings", team_standings),

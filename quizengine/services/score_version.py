@@ -10,15 +10,18 @@ hook stamps each attempt and adjustment they touch with it (``scored_version``),
 at an earlier version is brought up to date by summing again only the teams and participants of
 the stamped rows. Edits that move no points are narrow too and stamp nothing: a name or a new
 team or participant (they also move ``names_version``: the boards read their names again), a
-task's text, the event's settings other than its review policy and mode. What was derived from
-the version (a ranked board, its JSON, the live grid) is built again after any of them, from
-tallies that stay as they were. Every other change (deletions, an attempt, submission or
-adjustment moved to another team or person, a participant moved to another team, a task's
-points, kind or checkpoint, the review policy, the mode) is *full* and moves ``full_version``:
-a sum cached before it is summed anew. A full change that cannot move question points (those
-are ``attempt.points`` of answered questions: only changes to attempts can, and deleting a
-team, participant or task that holds attempts, or changing such a task's kind) is also counted
-in ``kept_count``: across such changes a cached sum keeps its question part, advanced by the
+task's text, a question's points (its answers' points were fixed when they were given; a
+re-score changes them and stamps the attempts it changes), the event's settings other than its
+review policy and mode. What was derived from the version (a ranked board, its JSON, the live
+grid) is built again after any of them, from tallies that stay as they were.
+
+Every other change (deletions, an attempt, submission or adjustment moved to another team or
+person, a participant moved to another team, a creative task's points, a task's kind or
+checkpoint, the review policy, the mode) is *full* and moves ``full_version``: a sum cached
+before it is summed anew. A full change that cannot move question points (those are
+``attempt.points`` of answered questions: only changes to attempts can, and deleting a team,
+participant or task that holds attempts, or changing such a task's kind) is also counted in
+``kept_count``: across such changes a cached sum keeps its question part, advanced by the
 stamped rows, and sums only judged creative points and adjustments anew. The organizer's forms
 delete only rows nobody played, so of an app's changes only attempts moved or deleted by hand
 make the next board sum the whole event. ``names_version`` moves with every full change that
@@ -53,8 +56,10 @@ TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Team, Task, Eve
 # too, a full change that keeps question points, a full change.
 BUMP, NAMES, KEPT, FULL = "bump", "names", "kept", "full"
 # The setup columns (and relationships) whose change moves points no stamp describes: the
-# review policy, a task's points and kind, where the live grid shows a task's points (its
-# checkpoint) and whose rows it shows (the event's mode), a participant's team.
+# review policy, a task's points (a creative task's cap its judged points; a question's points
+# are its attempts', so a new value for a question moves nothing) and kind, where the live
+# grid shows a task's points (its checkpoint) and whose rows it shows (the event's mode), a
+# participant's team.
 SETUP_SCORING: dict[type, tuple[str, ...]] = {
     Event: ("review_policy", "mode"),
     Task: ("points", "kind", "checkpoint_id", "checkpoint", "event_id", "event"),
@@ -241,7 +246,9 @@ def _setup_effect(session: Session, obj: Any) -> str:
         return KEPT if _holds_no_attempt(session, obj) else FULL
     if obj in session.new:  # a new team or participant has no points yet, a new task none given
         return NAMES if isinstance(obj, Team | Participant) else BUMP
-    if _moved(obj, SETUP_SCORING[type(obj)]):
+    if scoring := _moved(obj, SETUP_SCORING[type(obj)]):
+        if scoring == {"points"} and isinstance(obj, Task) and not obj.is_creative:
+            return BUMP  # a question's points are its attempts', fixed at the answer
         moved = _moved(obj, SETUP_QUESTIONS[type(obj)])
         if not moved or (moved == {"kind"} and _holds_no_attempt(session, obj)):
             return KEPT

@@ -256,8 +256,11 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
             r.points, r.updated_at = rnd.randrange(0, 60), at(event, minute)
         else:
             r.submission.status = rnd.choice(["rejected", "approved", "pending"])
-    elif kind == "retask":
-        rnd.choice(w.questions).points = rnd.randrange(10, 100)
+    elif kind == "retask":  # a question's points move no answer's; a creative task's cap does
+        task = w.creative if rnd.random() < 0.5 else rnd.choice(w.questions)
+        task.points = rnd.randrange(5, 60)  # judges give 0-59: the cap often binds
+        db.session.commit()
+        return "kept: retask" if task is w.creative else "narrow"
     elif kind == "rename":
         rnd.choice([*w.teams, *w.people]).name += f" {minute:g}"
     elif kind == "join":  # a late registration, in a team
@@ -373,12 +376,13 @@ def _change(event_id: int, change: Any) -> tuple[score_version.State, score_vers
 
 def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx):
     """Renames, new teams and participants, a task's text, the event's title, a new login
-    link: the version moves (what was built from it is built again) but not the full version,
-    and the names version only for names. Task points, the review policy, a team move, a
-    deletion, a task moved to another checkpoint (the live grid shows its points there), a
-    task's kind and the mode are full; of those only deleting a row that holds attempts, and a
-    new kind for a task that has some, can move question points. The names version moves with
-    those, and with a deleted team or participant and a team move."""
+    link, a question's points: the version moves (what was built from it is built again) but
+    not the full version, and the names version only for names. A creative task's points (its
+    cap), the review policy, a team move, a deletion, a task moved to another checkpoint (the
+    live grid shows its points there), a task's kind and the mode are full; of those only
+    deleting a row that holds attempts, and a new kind for a task that has some, can move
+    question points. The names version moves with those, and with a deleted team or
+    participant and a team move."""
     w = _world()
     event, ana, task = w.event, w.people[0], w.questions[0]
     attempt(task, ana, at(event, 1), at(event, 2), points=30, correct=True)
@@ -397,6 +401,7 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
         "login link": lambda: setattr(ana, "login_token", "t" * 24),
         "unit": lambda: setattr(ana, "unit", "Dinas Kominfo"),
         "new task": lambda: make_task(event, points=70),
+        "question points": lambda: setattr(task, "points", 55),
     }
     names = {
         "team rename": lambda: setattr(w.teams[1], "name", "Tim Elang"),
@@ -405,7 +410,7 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
         "new participant": lambda: make_participant(event, w.teams[2], "Budi Baru"),
     }
     full = {
-        "task points": lambda: setattr(task, "points", 55),
+        "creative task points": lambda: setattr(w.creative, "points", 45),
         "review policy": lambda: setattr(event, "review_policy", "last"),
         "team move": lambda: setattr(w.people[1], "team", w.teams[3]),
         "participant deleted": lambda: db.session.delete(w.people[9]),
