@@ -27,6 +27,7 @@ from quizengine.extensions import db
 from quizengine.models import (
     Adjustment,
     Attempt,
+    AttemptStatus,
     Event,
     Participant,
     Review,
@@ -180,7 +181,14 @@ def _judged_query(shape: Shape, bounded: bool, last: bool) -> Select[Any]:
         .group_by(*grouped)
     )
     if shape is None:
-        return query.where(Submission.event_id == bindparam("event_id"))
+        # An attempt with a submission is a creative one, submitted (services/submissions
+        # sets both in one flush; an answer is refused for a creative task): the condition
+        # changes no row, and lets the event's submitted attempts be read by their partial
+        # index (ix_attempt_event_submitted) rather than all of the event's attempts hashed.
+        return query.where(
+            Submission.event_id == bindparam("event_id"),
+            Attempt.status == AttemptStatus.SUBMITTED.value,
+        )
     # No submission.event_id here: SQLite without statistics would walk the event's
     # submissions by that index (1 ms) rather than look up the team's attempts or the
     # participant's submissions (0.06 ms). A submission's attempt is of its event.

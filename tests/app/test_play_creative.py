@@ -14,7 +14,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from quizengine.extensions import db
-from quizengine.models import Review, Submission, SubmissionFile
+from quizengine.models import Attempt, Review, Submission, SubmissionFile
 from tests.app.test_play_support import START, check_in_near, jpeg_bytes, log_in, world
 from tests.builders import grant, make_organizer, make_participant, make_team
 
@@ -130,6 +130,23 @@ def test_empty_submission_and_wrong_task_kind(w: Any, client: Any) -> None:
     resp = send(client, w.question.id, text="hello")
     assert resp.status_code == 400
     assert submissions() == []
+
+
+def test_an_attempt_that_holds_a_submission_is_submitted_and_stays_so(w: Any, client: Any) -> None:
+    """The leaderboard reads the event's judged creative points from its submitted attempts
+    only (a partial index, ``leaderboard._judged_query``): every attempt holding a submission
+    must be "submitted", whatever is sent to its task afterwards."""
+    assert send(client, w.creative.id, photos=[jpeg_bytes()]).status_code == 200
+    with time_machine.travel(T0 + timedelta(seconds=40), tick=False):
+        answer = {"answer": "1953", "key": "answer-key-0001"}
+        refused = client.post(f"/t/{w.creative.id}/answer", data=answer, headers=JSON)
+        again = client.post(f"/t/{w.creative.id}/start", headers=JSON)
+    assert refused.status_code == 400 and again.status_code < 500
+    db.session.expire_all()
+    holding = db.session.scalars(
+        select(Attempt).join(Submission, Submission.attempt_id == Attempt.id)
+    ).all()
+    assert len(holding) == 1 and holding[0].status == "submitted"
 
 
 def test_idempotent_then_waits_for_judges_then_resubmit_after_rejection(
