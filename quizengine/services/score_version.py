@@ -56,10 +56,10 @@ TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Team, Task, Eve
 # too, a full change that keeps question points, a full change.
 BUMP, NAMES, KEPT, FULL = "bump", "names", "kept", "full"
 # The setup columns (and relationships) whose change moves points no stamp describes: the
-# review policy, a task's points (a creative task's cap its judged points; a question's points
-# are its attempts', so a new value for a question moves nothing) and kind, where the live
-# grid shows a task's points (its checkpoint) and whose rows it shows (the event's mode), a
-# participant's team.
+# review policy, a task's points (a creative task's points cap its judged points; a question's
+# points are its attempts', so a new value for a question moves nothing) and kind, where the
+# live grid shows a task's points (its checkpoint) and whose rows it shows (the event's mode),
+# a participant's team.
 SETUP_SCORING: dict[type, tuple[str, ...]] = {
     Event: ("review_policy", "mode"),
     Task: ("points", "kind", "checkpoint_id", "checkpoint", "event_id", "event"),
