@@ -30,9 +30,10 @@ from quizengine.models import (
     Review,
     ScoreVersion,
     Submission,
+    Task,
     Team,
 )
-from quizengine.services import attempts, leaderboard, score_version
+from quizengine.services import attempts, leaderboard, people, score_version
 from tests.app.test_leaderboard_cache import QueryCounter
 from tests.app.test_live_support import attempt, checkin, judge, review, submission
 from tests.builders import (
@@ -575,6 +576,81 @@ def test_concurrent_answers_are_never_missed_by_the_advanced_boards(app):
         assert event is not None
         _assert_current(event)
         assert {s.points for s in leaderboard.team_standings(event)} == {per_writer}
+
+
+def _correct_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[str]) -> None:
+    """An organizer, beside the writers: registers a participant by mistake and deletes them
+    again before they play (a full change that keeps question points), then changes a
+    question's points (narrow), each in its own request; the participant board must show the
+    newcomer after the first commit and no longer after the second."""
+    for k in range(n):
+        with app.test_request_context("/", method="POST"):
+            try:
+                event = db.session.get(Event, ids["event"])
+                team = db.session.get(Team, ids["team"])
+                assert event is not None and team is not None
+                p = people.create_participant(event, f"Salah daftar {k}", "", team, actor="t")
+                db.session.commit()
+                pid = p.id
+                if pid not in {s.id for s in leaderboard.participant_standings(event)}:
+                    seen.append(f"registered participant {pid} not shown")
+                people.delete_participant(event, p, actor="t")
+                task = db.session.get(Task, ids["tasks"][k % len(ids["tasks"])])
+                assert task is not None
+                task.points += 1
+                db.session.commit()
+                if pid in {s.id for s in leaderboard.participant_standings(event)}:
+                    seen.append(f"deleted participant {pid} still shown")
+            finally:
+                db.session.remove()
+
+
+def test_an_organizer_s_corrections_beside_concurrent_answers_miss_nothing(app):
+    """Four writers answer while an organizer deletes unplayed participants and changes
+    questions' points (barrier start, own sessions): no writer reads its team's points or the
+    team board without its own answer, the organizer never sees a deleted participant, and
+    the boards end equal to a sum from scratch."""
+    with app.app_context():
+        event = make_event()
+        teams = [make_team(event, f"Regu {i}") for i in range(4)]
+        players = [make_participant(event, t, f"Kapten {i}") for i, t in enumerate(teams)]
+        per_writer = 8
+        tasks = [make_task(event, points=1).id for _ in range(per_writer)]
+        db.session.commit()
+        leaderboard.team_standings(event)
+        leaderboard.participant_standings(event)
+        ids = [{"event": event.id, "who": p.id, "tasks": tasks} for p in players]
+        organizer = {"event": event.id, "team": teams[0].id, "tasks": tasks}
+        event_id = event.id
+    problems: list[str] = []
+    barrier = threading.Barrier(len(ids) + 1)
+
+    def run(work: Any, one: dict[str, Any]) -> None:
+        try:
+            barrier.wait(30)
+            work(app, one, per_writer, problems)
+        except BaseException as exc:  # reported below
+            problems.append(repr(exc))
+
+    threads = [
+        threading.Thread(target=run, args=(_answer_in_own_session, one), daemon=True) for one in ids
+    ]
+    threads.append(
+        threading.Thread(target=run, args=(_correct_in_own_session, organizer), daemon=True)
+    )
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not any(t.is_alive() for t in threads)
+    assert problems == []
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert event is not None
+        _assert_current(event)
+        assert {s.points for s in leaderboard.team_standings(event)} == {per_writer}
+        state = score_version.state(db.session, event_id)
+        assert state.kept_count >= per_writer  # the deletions kept question points
 
 
 def test_a_version_bumped_by_an_older_release_is_summed_anew_not_advanced(ctx):
