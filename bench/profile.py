@@ -3,6 +3,7 @@
 
     python -m bench.profile page home board board_fresh board_kept board_answer checkin start
                             answer mix [--db URL] [--n 300] [--tree] [--sql] [--reuse]
+                            [--freeze-gc]
 
 ``mix`` sends the load run's realistic mix (without its photo uploads) and says which action
 takes what share of its CPU. ``board_fresh`` makes a full score change before each poll (the
@@ -10,6 +11,9 @@ board summed anew), ``board_kept`` changes a creative task's points through the 
 change that keeps question points: the board rebased), ``board_answer`` changes one answered
 attempt's points as an answer does (the board advanced from the one before); the change's CPU
 counts, it is small (about a millisecond for the ORM's).
+
+``--freeze-gc`` freezes what exists after the warm-up out of the garbage collector's walks
+(``quizengine.wsgi``); every run prints the median, 99th percentile and slowest request.
 
 Seeds the database first unless ``--reuse`` (a database seeded by an earlier run of this
 profiler, whose plan it kept); requests go through Flask's test client with the same pre-built
@@ -19,6 +23,7 @@ session cookies the load run sends.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import pickle
 import random
@@ -175,6 +180,12 @@ def main() -> None:
     parser.add_argument("--tree", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print the last request's SQL")
+    parser.add_argument(
+        "--freeze-gc",
+        action="store_true",
+        help="freeze what exists after the warm-up out of the garbage collector's walks, as "
+        "quizengine.wsgi does in a gunicorn worker",
+    )
     args = parser.parse_args()
     if args.n <= WARM_UP:
         parser.error(f"--n must be more than the {WARM_UP} warm-up requests")
@@ -188,6 +199,9 @@ def main() -> None:
         reqs = _requests(seeded, mode, cookies, args.n)
         for method, path, data, headers, _action in reqs[:WARM_UP]:
             _open(client, method, path, data, headers)
+        if args.freeze_gc:
+            gc.collect()
+            gc.freeze()
         profiler = None
         if args.tree:
             from pyinstrument import Profiler
@@ -198,6 +212,7 @@ def main() -> None:
         statements = _StatementCounter(app)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         per_action: dict[str, list[float]] = {}
+        walls: list[float] = []  # each request's wall time (the board changes not included)
         for step, (method, path, data, headers, action) in enumerate(reqs[WARM_UP:]):
             if mode == "board_fresh":
                 _bump(app, seeded.event_id)
@@ -206,9 +221,10 @@ def main() -> None:
             elif mode == "board_answer":
                 _bump(app, seeded.event_id, 1 + random.randrange(seeded.max_attempt_id))
             statements.last = []
-            started = time.process_time()
+            started, began = time.process_time(), time.perf_counter()
             resp = _open(client, method, path, data, headers)
             per_action.setdefault(action, []).append(time.process_time() - started)
+            walls.append(time.perf_counter() - began)
             statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
         statements.stop()
@@ -217,6 +233,12 @@ def main() -> None:
             f"{mode:8s} {cpu / count * 1000:7.2f} ms CPU/req {wall / count * 1000:7.2f} ms wall/req"
             f" {statements.count / count:5.1f} SQL/req statuses {statuses}",
             flush=True,
+        )
+        walls.sort()
+        print(
+            f"  wall per request: p50 {walls[len(walls) // 2] * 1000:.2f} ms, p99"
+            f" {walls[int(len(walls) * 0.99)] * 1000:.2f} ms, slowest {walls[-1] * 1000:.1f} ms"
+            f" (garbage collector {'frozen' if args.freeze_gc else 'as Python starts it'})"
         )
         if mode == "board_kept" and count % 2:  # the task's points as they were seeded
             _repoint(app, seeded.event_id, count)

@@ -35,7 +35,7 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
-APP_SPEC = "quizengine:create_app()"
+APP_SPEC = "quizengine.wsgi:app"  # what the README serves
 START_TIMEOUT_S = 60.0  # importing the app takes seconds on a busy 2-core machine
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -73,3 +76,17 @@ def test_plain_http_public_url_keeps_cookies_usable(tmp_path, monkeypatch):
     assert cfg["PUBLIC_URL"] == "http://127.0.0.1:5000"
     assert cfg["SESSION_COOKIE_SECURE"] is False
     assert cfg["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_the_served_app_is_frozen_out_of_the_garbage_collector(tmp_path):
+    """``quizengine.wsgi`` (what gunicorn serves) builds the app, then freezes what exists out
+    of the collector's full walks; in its own process, as a worker would."""
+    code = "import gc, quizengine.wsgi as w; print(type(w.app).__name__, gc.get_freeze_count())"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}", "SECRET_KEY": "k"}
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    name, frozen = done.stdout.split()
+    assert name == "Flask" and int(frozen) > 50_000  # the imports and the app, not a handful
