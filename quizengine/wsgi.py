@@ -3,7 +3,7 @@ then frozen out of the garbage collector's walks.
 
 A worker's imports and app (SQLAlchemy's mappers, Flask's and Jinja's machinery, the
 translations) are some 150,000 objects that live as long as the worker. CPython's full
-collection walks every tracked object: 90-140 ms here, paid by whichever request triggers it
+collection walks every tracked object: 60-140 ms here, paid by whichever request triggers it
 (one that builds a board for 5,000 participants triggers one every two or three calls). After
 ``gc.freeze()`` the collector never walks what exists at that moment again; what requests
 create is collected as before. ``python -m bench.profile MODE --freeze-gc`` shows the
