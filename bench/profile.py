@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.plan import make_app, session_cookies
-from bench.seed import Seeded, reset_run_state, score_change, seed
+from bench.seed import Seeded, reset_run_state, score_change, seed, sqlalchemy_url
 
 WORK = Path(__file__).resolve().parent / ".work"
 
@@ -159,13 +159,38 @@ class _StatementCounter:
         event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
+def _matches(url: str, seeded: Seeded) -> bool:
+    """Does the database hold the plan's event (its slug and first checkpoint code)? Another
+    seeding of the same database leaves a plan whose codes answer 404."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = create_engine(sqlalchemy_url(url))
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT count(*) FROM checkpoint JOIN event ON event.id = checkpoint.event_id"
+                    " WHERE event.slug = :slug AND checkpoint.code = :code"
+                ),
+                {"slug": seeded.slug, "code": seeded.codes[0]},
+            ).scalar_one()
+    except DBAPIError:  # no such table: nothing seeded there
+        return False
+    finally:
+        engine.dispose()
+    return bool(found)
+
+
 def _seeded(url: str, reuse: bool) -> Seeded:
     """A freshly seeded database, or with ``reuse`` the one an earlier run seeded (its plan
     kept beside it; run state is reset before each mode either way)."""
     kept = WORK / "profile" / f"seeded-{hashlib.sha256(url.encode()).hexdigest()[:12]}.pickle"
     if reuse and kept.exists():
         found: Seeded = pickle.loads(kept.read_bytes())
-        return found
+        if _matches(url, found):
+            return found
+        print(f"the plan kept for {url} does not match that database: seeding it again")
     seeded = seed(url)
     kept.parent.mkdir(parents=True, exist_ok=True)
     kept.write_bytes(pickle.dumps(seeded))
