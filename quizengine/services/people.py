@@ -161,9 +161,11 @@ def update_participant(
 
 
 def participant_played(p: Participant) -> bool:
-    """Has the participant checked in, answered, sent something or had points adjusted?"""
+    """Has the participant checked in, started or answered a task (a teammate's too), sent
+    something or had points adjusted?"""
     return any_row(
         Attempt.participant_id == p.id,
+        Attempt.answered_by_id == p.id,  # deleting them would credit the answer to the starter
         CheckIn.participant_id == p.id,
         Submission.participant_id == p.id,
         Adjustment.participant_id == p.id,

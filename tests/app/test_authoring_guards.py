@@ -172,6 +172,41 @@ def test_points_adjustments_count_as_play(client, app, setup):
         assert count(Team) == 2 and count(Participant) == 1 and count(Adjustment) == 2
 
 
+def test_a_teammate_who_only_answered_is_not_deleted(client, app, setup):
+    """Answering a task a teammate started is play: deleting the answerer would credit the
+    answer to the starter (the column is set to NULL) and erase it from the participant
+    board."""
+    with app.app_context():
+        event = db.session.get(Event, setup["event"])
+        team = make_team(event)
+        starter, answerer = make_participant(event, team), make_participant(event, team)
+        task = make_task(event)
+        now = utc_now()
+        db.session.add(
+            Attempt(
+                event_id=event.id,
+                task_id=task.id,
+                owner=f"team:{team.id}",
+                team_id=team.id,
+                participant_id=starter.id,
+                started_at=now - timedelta(seconds=30),
+                deadline=now + timedelta(seconds=60),
+                answered_at=now,
+                answered_by_id=answerer.id,
+                correct=True,
+                points=80,
+                status="answered",
+            )
+        )
+        db.session.commit()
+        answerer_id = answerer.id
+    response = client.post(f"/organize/e/malang/participants/{answerer_id}/delete")
+    assert response.status_code == 409 and b"erase play data" in response.data
+    with app.app_context():
+        attempt = db.session.scalars(select(Attempt)).one()
+        assert attempt.answered_by_id == answerer_id and count(Participant) == 2
+
+
 def test_the_new_event_form_answers_422_when_refused(client, app, setup):
     bad = client.post("/organize/new", data={**EVENT_FORM, "ends": "2023-10-06T06:00"})
     assert bad.status_code == 422 and b"must end after it starts" in bad.data
