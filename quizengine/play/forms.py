@@ -21,15 +21,15 @@ MAX_FIX_AGE_DAYS = 2
 
 
 def _number(field: Field, low: float, high: float, message: LazyString) -> float:
-    """The field's number within [low, high]; the message is translated only when it is
-    refused (three per check-in, every one of them valid nearly always)."""
+    """The field's number within [low, high]. The message stays lazy, as the other
+    validators' do: ``first_error`` translates it, only when a value is refused."""
     raw = (field.data or "").strip() if isinstance(field.data, str) else ""
     try:
         value = float(raw)
     except ValueError:
-        raise ValidationError(str(message)) from None
+        raise ValidationError(message) from None
     if not math.isfinite(value) or not low <= value <= high:
-        raise ValidationError(str(message))
+        raise ValidationError(message)
     return value
 
 
@@ -71,19 +71,19 @@ class CheckInForm(FlaskForm):
         raw = (field.data or "").strip() if isinstance(field.data, str) else ""
         if not raw:
             return
-        message = _l("The position's time stamp is not valid.")  # translated when refused
+        message = _l("The position's time stamp is not valid.")
         try:
             ms = float(raw)
         except ValueError:
-            raise ValidationError(str(message)) from None
+            raise ValidationError(message) from None
         if not math.isfinite(ms) or ms <= 0:
-            raise ValidationError(str(message))
+            raise ValidationError(message)
         try:
             self.fix_at = datetime.fromtimestamp(ms / 1000.0, UTC)
         except (OverflowError, OSError, ValueError):
-            raise ValidationError(str(message)) from None
+            raise ValidationError(message) from None
         if not 2000 <= self.fix_at.year <= 2200:
-            raise ValidationError(str(message))
+            raise ValidationError(message)
 
 
 class AnswerForm(FlaskForm):
