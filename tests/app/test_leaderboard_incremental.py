@@ -543,28 +543,42 @@ def _answer_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[s
                 db.session.remove()
 
 
-def test_concurrent_answers_are_never_missed_by_the_advanced_boards(app):
+PER_WRITER = 8  # answers per writer, and corrections of the organizer
+
+
+def _race(app: Flask, *, organizer: bool) -> int:
+    """Four teams' writers answer in their own sessions from a barrier start, with an
+    organizer's corrections beside them when ``organizer`` (``_correct_in_own_session``): no
+    thread may report a problem, and the boards must end equal to a sum from scratch, every
+    team at its writer's points. Returns the event's id."""
     with app.app_context():
         event = make_event()
         teams = [make_team(event, f"Regu {i}") for i in range(4)]
-        people = [make_participant(event, t, f"Kapten {i}") for i, t in enumerate(teams)]
-        per_writer = 8
-        tasks = [make_task(event, points=1).id for _ in range(per_writer)]
+        players = [make_participant(event, t, f"Kapten {i}") for i, t in enumerate(teams)]
+        tasks = [make_task(event, points=1).id for _ in range(PER_WRITER)]
         db.session.commit()
         leaderboard.team_standings(event)
-        ids = [{"event": event.id, "who": p.id, "tasks": tasks} for p in people]
+        leaderboard.participant_standings(event)
+        work: list[tuple[Any, dict[str, Any]]] = [
+            (_answer_in_own_session, {"event": event.id, "who": p.id, "tasks": tasks})
+            for p in players
+        ]
+        if organizer:
+            work.append(
+                (_correct_in_own_session, {"event": event.id, "team": teams[0].id, "tasks": tasks})
+            )
         event_id = event.id
     problems: list[str] = []
-    barrier = threading.Barrier(len(ids))
+    barrier = threading.Barrier(len(work))
 
-    def run(one: dict[str, Any]) -> None:
+    def run(task: Any, ids: dict[str, Any]) -> None:
         try:
             barrier.wait(30)
-            _answer_in_own_session(app, one, per_writer, problems)
+            task(app, ids, PER_WRITER, problems)
         except BaseException as exc:  # reported below
             problems.append(repr(exc))
 
-    threads = [threading.Thread(target=run, args=(one,), daemon=True) for one in ids]
+    threads = [threading.Thread(target=run, args=one, daemon=True) for one in work]
     for t in threads:
         t.start()
     for t in threads:
@@ -575,7 +589,12 @@ def test_concurrent_answers_are_never_missed_by_the_advanced_boards(app):
         event = db.session.get(Event, event_id)
         assert event is not None
         _assert_current(event)
-        assert {s.points for s in leaderboard.team_standings(event)} == {per_writer}
+        assert {s.points for s in leaderboard.team_standings(event)} == {PER_WRITER}
+    return event_id
+
+
+def test_concurrent_answers_are_never_missed_by_the_advanced_boards(app):
+    _race(app, organizer=False)
 
 
 def _correct_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[str]) -> None:
@@ -610,47 +629,10 @@ def test_an_organizer_s_corrections_beside_concurrent_answers_miss_nothing(app):
     questions' points (barrier start, own sessions): no writer reads its team's points or the
     team board without its own answer, the organizer never sees a deleted participant, and
     the boards end equal to a sum from scratch."""
+    event_id = _race(app, organizer=True)
     with app.app_context():
-        event = make_event()
-        teams = [make_team(event, f"Regu {i}") for i in range(4)]
-        players = [make_participant(event, t, f"Kapten {i}") for i, t in enumerate(teams)]
-        per_writer = 8
-        tasks = [make_task(event, points=1).id for _ in range(per_writer)]
-        db.session.commit()
-        leaderboard.team_standings(event)
-        leaderboard.participant_standings(event)
-        ids = [{"event": event.id, "who": p.id, "tasks": tasks} for p in players]
-        organizer = {"event": event.id, "team": teams[0].id, "tasks": tasks}
-        event_id = event.id
-    problems: list[str] = []
-    barrier = threading.Barrier(len(ids) + 1)
-
-    def run(work: Any, one: dict[str, Any]) -> None:
-        try:
-            barrier.wait(30)
-            work(app, one, per_writer, problems)
-        except BaseException as exc:  # reported below
-            problems.append(repr(exc))
-
-    threads = [
-        threading.Thread(target=run, args=(_answer_in_own_session, one), daemon=True) for one in ids
-    ]
-    threads.append(
-        threading.Thread(target=run, args=(_correct_in_own_session, organizer), daemon=True)
-    )
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not any(t.is_alive() for t in threads)
-    assert problems == []
-    with app.app_context():
-        event = db.session.get(Event, event_id)
-        assert event is not None
-        _assert_current(event)
-        assert {s.points for s in leaderboard.team_standings(event)} == {per_writer}
         state = score_version.state(db.session, event_id)
-        assert state.kept_count >= per_writer  # the deletions kept question points
+        assert state.kept_count >= PER_WRITER  # the deletions kept question points
 
 
 def test_a_version_bumped_by_an_older_release_is_summed_anew_not_advanced(ctx):

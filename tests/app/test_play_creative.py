@@ -141,12 +141,13 @@ def test_an_attempt_that_holds_a_submission_is_submitted_and_stays_so(w: Any, cl
         answer = {"answer": "1953", "key": "answer-key-0001"}
         refused = client.post(f"/t/{w.creative.id}/answer", data=answer, headers=JSON)
         again = client.post(f"/t/{w.creative.id}/start", headers=JSON)
-    assert refused.status_code == 400 and again.status_code < 500
+    assert refused.status_code == 400 and "takes a submission" in refused.json["message"]
     db.session.expire_all()
     holding = db.session.scalars(
         select(Attempt).join(Submission, Submission.attempt_id == Attempt.id)
     ).all()
     assert len(holding) == 1 and holding[0].status == "submitted"
+    assert again.status_code == 200 and again.json["attempt_id"] == holding[0].id  # the same
 
 
 def test_idempotent_then_waits_for_judges_then_resubmit_after_rejection(
