@@ -26,6 +26,7 @@ from quizengine.models import (
 )
 from quizengine.services import printing
 from tests.app.test_authoring import EVENT_FORM, TASK, count
+from tests.app.test_live_support import attempt
 from tests.app.test_organize_access import login_as, quick_organizer
 from tests.builders import (
     grant,
@@ -180,31 +181,16 @@ def test_a_teammate_who_only_answered_is_not_deleted(client, app, setup):
         event = db.session.get(Event, setup["event"])
         team = make_team(event)
         starter, answerer = make_participant(event, team), make_participant(event, team)
-        task = make_task(event)
         now = utc_now()
-        db.session.add(
-            Attempt(
-                event_id=event.id,
-                task_id=task.id,
-                owner=f"team:{team.id}",
-                team_id=team.id,
-                participant_id=starter.id,
-                started_at=now - timedelta(seconds=30),
-                deadline=now + timedelta(seconds=60),
-                answered_at=now,
-                answered_by_id=answerer.id,
-                correct=True,
-                points=80,
-                status="answered",
-            )
-        )
+        answered = attempt(make_task(event), starter, now - timedelta(seconds=30), now, points=80)
+        answered.answered_by_id = answerer.id  # the teammate answered the starter's task
         db.session.commit()
         answerer_id = answerer.id
     response = client.post(f"/organize/e/malang/participants/{answerer_id}/delete")
     assert response.status_code == 409 and b"erase play data" in response.data
     with app.app_context():
-        attempt = db.session.scalars(select(Attempt)).one()
-        assert attempt.answered_by_id == answerer_id and count(Participant) == 2
+        row = db.session.scalars(select(Attempt)).one()
+        assert row.answered_by_id == answerer_id and count(Participant) == 2
 
 
 def test_the_new_event_form_answers_422_when_refused(client, app, setup):
