@@ -16,7 +16,13 @@ Prints the median milliseconds of each. To compare two checkouts on one database
 file from each checkout's folder in turn with that checkout's code on the path (``cd
 /tmp/before && PYTHONPATH=. python /path/to/bench/edits.py --db URL --reuse``): it imports
 ``bench`` and ``quizengine`` from the folder it runs in. Seeds the database first unless
-``--reuse`` (one seeded by ``bench.profile`` or an earlier run of this).
+``--reuse`` (one seeded by ``bench.profile`` or an earlier run of this). The seeding's plan
+is kept in the running checkout's ``bench/.work``: the first run from a checkout that has
+none seeds the database again, so run each checkout once before the runs you compare.
+
+The corrections and the poll are also what ``timings`` and ``profile`` use: one copy of
+each, here, because this file must run against another checkout's ``bench`` package, which
+may not have them.
 """
 
 from __future__ import annotations
@@ -25,15 +31,72 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
-
-from sqlalchemy import select
+from typing import Any
 
 from bench.plan import make_app, session_cookies
-from bench.profile import WORK, _seeded
 from bench.seed import score_change
 
 
+def board_poll(app: Any, cookie: str, slug: str) -> Callable[[], None]:
+    """A poll of the event's ``standings.json`` with a viewer's session cookie
+    (``name=value``), through the app's test client; it must answer 200."""
+    client = app.test_client()
+    name, _, value = cookie.partition("=")
+    client.set_cookie(name, value)
+
+    def poll() -> None:
+        resp = client.get(f"/board/{slug}/standings.json")
+        assert resp.status_code == 200, resp.status_code
+
+    return poll
+
+
+def drop_participant(event_id: int, team_id: int) -> None:
+    """A participant registered by mistake and deleted again before playing, through the
+    organizer's services, each step committed (in an app context)."""
+    from quizengine.extensions import db
+    from quizengine.models import Event, Team
+    from quizengine.services import people
+
+    event, team = db.session.get(Event, event_id), db.session.get(Team, team_id)
+    assert event is not None and team is not None
+    name = f"Salah daftar {time.time_ns()}"  # unique, also beside a crashed run's leftover
+    p = people.create_participant(event, name, "", team, actor="bench")
+    db.session.commit()
+    people.delete_participant(event, p, actor="bench")
+    db.session.commit()
+
+
+def creative_task_id(event_id: int) -> int:
+    """The event's first creative task (in an app context)."""
+    from sqlalchemy import select
+
+    from quizengine.extensions import db
+    from quizengine.models import Task
+
+    found = db.session.scalar(
+        select(Task.id).where(Task.event_id == event_id, Task.kind == "creative").limit(1)
+    )
+    assert found is not None, "the event has no creative task"
+    return found
+
+
+def nudge_points(task_id: int, step: int) -> None:
+    """The task's points up by one on even steps, down by one on odd ones, committed through
+    the ORM as the organizer's form does (in an app context): after an even number of steps
+    the seeded points are back."""
+    from quizengine.extensions import db
+    from quizengine.models import Task
+
+    task = db.session.get(Task, task_id)
+    assert task is not None
+    task.points += 1 if step % 2 == 0 else -1
+    db.session.commit()
+
+
 def main() -> None:
+    from bench.profile import WORK, _seeded  # here: profile imports this module
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default=f"sqlite:///{WORK / 'profile' / 'bench.db'}")
     parser.add_argument("--repeats", type=int, default=9)
@@ -45,65 +108,35 @@ def main() -> None:
     app = make_app(args.db, "bench-secret-key-not-for-production")
     viewer = seeded.teams[0].members[0]
     cookie, _token = session_cookies(app, seeded, [viewer])[viewer]
-    client = app.test_client()
-    name, _, value = cookie.partition("=")
-    client.set_cookie(name, value)
+    poll = board_poll(app, cookie, seeded.slug)
 
     from quizengine.extensions import db
-    from quizengine.models import Event, Task, Team
-    from quizengine.services import people
-
-    def poll() -> None:
-        resp = client.get(f"/board/{seeded.slug}/standings.json")
-        assert resp.status_code == 200, resp.status_code
 
     with app.app_context():
         event_id = seeded.event_id
-        team_id = db.session.scalars(select(Team.id).where(Team.event_id == event_id)).first()
+        team_id = seeded.teams[0].team_id
         question_id = next(iter(seeded.answers))
-        creative_id = db.session.scalar(
-            select(Task.id).where(Task.event_id == event_id, Task.kind == "creative").limit(1)
-        )
-        assert team_id is not None and creative_id is not None
-        count = [0]
+        creative_id = creative_task_id(event_id)
 
-        def drop() -> None:
-            event, team = db.session.get(Event, event_id), db.session.get(Team, team_id)
-            assert event is not None and team is not None
-            count[0] += 1
-            stamp = f"{time.time():.6f}-{count[0]}"
-            p = people.create_participant(event, f"Salah daftar {stamp}", "", team, actor="bench")
-            db.session.commit()
-            people.delete_participant(event, p, actor="bench")
-            db.session.commit()
+        def nudging(task_id: int) -> Callable[[int], None]:
+            return lambda step: nudge_points(task_id, step)
 
-        def repoint(task_id: int) -> Callable[[], None]:
-            steps = [0]
-
-            def change() -> None:  # up by one, then back: the seeded points stay
-                task = db.session.get(Task, task_id)
-                assert task is not None
-                task.points += 1 if steps[0] % 2 == 0 else -1
-                steps[0] += 1
-                db.session.commit()
-
-            return change
-
-        def bulk() -> None:
+        def bulk(_step: int) -> None:
             with db.engine.begin() as conn:
                 score_change(conn, event_id, None)
 
         poll()
-        for label, change in (
-            ("drop", drop),
-            ("question points", repoint(question_id)),
-            ("creative points", repoint(creative_id)),
+        corrections: tuple[tuple[str, Callable[[int], None]], ...] = (
+            ("drop", lambda _step: drop_participant(event_id, team_id)),
+            ("question points", nudging(question_id)),
+            ("creative points", nudging(creative_id)),
             ("bulk SQL", bulk),
-        ):
+        )
+        for label, change in corrections:
             times = []
-            for _ in range(args.repeats + args.repeats % 2):  # even: repointed tasks go back
+            for step in range(args.repeats + args.repeats % 2):  # even: nudged points go back
                 db.session.rollback()
-                change()
+                change(step)
                 db.session.remove()
                 started = time.perf_counter()
                 poll()

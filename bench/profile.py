@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.edits import creative_task_id, nudge_points
 from bench.plan import make_app, session_cookies
 from bench.seed import Seeded, reset_run_state, score_change, seed, sqlalchemy_url
 
@@ -119,19 +120,12 @@ def _bump(app: Any, event_id: int, attempt_id: int | None = None) -> None:
 
 def _repoint(app: Any, event_id: int, step: int) -> None:
     """A full change that keeps question points before a poll (``board_kept``): a creative
-    task's points (its judged points' cap) moved up by one and back on the next call, through
-    the ORM as the organizer's form does, outside the measured request."""
-    from sqlalchemy import select
-
+    task's points (its judged points' cap) nudged up or back (``edits.nudge_points``),
+    outside the measured request."""
     from quizengine.extensions import db
-    from quizengine.models import Task
 
     with app.app_context():
-        task = db.session.scalars(
-            select(Task).where(Task.event_id == event_id, Task.kind == "creative").limit(1)
-        ).one()
-        task.points += 1 if step % 2 == 0 else -1
-        db.session.commit()
+        nudge_points(creative_task_id(event_id), step)
         db.session.remove()
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from sqlalchemy import select
 
+from bench.edits import board_poll, creative_task_id, drop_participant, nudge_points
 from bench.seed import score_change
 from checkpoints.flags import PastFix, position_flags
 from checkpoints.geofence import Fix, Place, decide
@@ -46,15 +47,13 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     change that keeps question points too) and after a full change (bulk SQL: the event is
     summed anew). The changes are committed outside the timing."""
     from quizengine.extensions import db
-    from quizengine.models import Event, Task, Team
-    from quizengine.services import people
+    from quizengine.models import Team
     from quizengine.services.events import event_by_slug
     from quizengine.services.leaderboard import participant_standings, team_standings
 
     rnd = random.Random(3)
     renamed: dict[int, str] = {}  # team id -> its name before the first rename
-    repointed: dict[int, int] = {}  # task id -> its points before the first change
-    dropped = [0]  # participants registered and deleted so far (their names must differ)
+    nudges = [0]  # a creative task's points changed so far (see edits.nudge_points)
 
     def change(kind: str) -> None:
         db.session.rollback()  # end the reader's transaction: it must see the change
@@ -64,25 +63,14 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
             renamed.setdefault(team.id, team.name)
             team.name = f"{renamed[team.id]} ({len(renamed)}.{rnd.randrange(10**6)})"
             db.session.commit()
-            return
-        if kind == "kept":
-            task = db.session.get(Task, rnd.choice(task_ids))
-            assert task is not None
-            repointed.setdefault(task.id, task.points)
-            task.points = repointed[task.id] + 1 + rnd.randrange(50)
-            db.session.commit()
-            return
-        if kind == "drop":  # through the organizer's services, as their forms do
-            ev, team = db.session.get(Event, event_id), db.session.get(Team, team_ids[0])
-            assert ev is not None and team is not None
-            dropped[0] += 1
-            p = people.create_participant(ev, f"Salah daftar {dropped[0]}", "", team, actor="bench")
-            db.session.commit()
-            people.delete_participant(ev, p, actor="bench")
-            db.session.commit()
-            return
-        with db.engine.begin() as conn:
-            score_change(conn, event_id, None if kind == "full" else rnd.choice(answered_ids))
+        elif kind == "kept":
+            nudge_points(creative_id, nudges[0])
+            nudges[0] += 1
+        elif kind == "drop":
+            drop_participant(event_id, team_ids[0])
+        else:
+            with db.engine.begin() as conn:
+                score_change(conn, event_id, None if kind == "full" else rnd.choice(answered_ids))
 
     def after(fn, kind: str) -> float:  # type: ignore[no-untyped-def]
         return _median_ms(fn, 7, before=lambda: change(kind))
@@ -90,11 +78,7 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     event = event_by_slug(slug)
     event_id = event.id
     team_ids = list(db.session.scalars(select(Team.id).where(Team.event_id == event_id)))
-    task_ids = list(  # creative: a question's points move no answer's (a narrow change)
-        db.session.scalars(
-            select(Task.id).where(Task.event_id == event_id, Task.kind == "creative")
-        )
-    )
+    creative_id = creative_task_id(event_id)  # a question's points move no answer's: narrow
     out: dict[str, float] = {}
     for name, fn in (
         ("team_standings", team_standings),
@@ -105,27 +89,18 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
         for kind in KINDS:
             out[f"{name}_{kind}_ms"] = after(lambda fn=fn: fn(event), kind)
     db.session.remove()
-    client = app.test_client()
-    name, _, value = cookie.partition("=")
-    client.set_cookie(name, value)
-
-    def poll() -> None:
-        resp = client.get(f"/board/{slug}/standings.json")
-        assert resp.status_code == 200, resp.status_code
-
+    poll = board_poll(app, cookie, slug)
     poll()
     out["standings_json_ms"] = _median_ms(poll)
     for kind in KINDS:
         out[f"standings_json_{kind}_ms"] = after(poll, kind)
     db.session.rollback()
-    for team_id, original in renamed.items():  # the seeded names back, for the runs after
+    if nudges[0] % 2:  # the seeded points back, for the runs after
+        nudge_points(creative_id, nudges[0])
+    for team_id, original in renamed.items():  # the seeded names back
         team = db.session.get(Team, team_id)
         assert team is not None
         team.name = original
-    for task_id, points in repointed.items():
-        task = db.session.get(Task, task_id)
-        assert task is not None
-        task.points = points
     db.session.commit()
     db.session.remove()
     return out
