@@ -3,6 +3,7 @@ frozen board, organizers the live one), the projector page and its JSON."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -110,3 +111,28 @@ def test_standings_json_sends_what_the_projector_shows_for_each_mode(client, ctx
     solo_board = _json(client, solo_event)
     assert solo_board["teams"] == []
     assert [(p["name"], p["points"]) for p in solo_board["people"]] == [("Budi", 30)]
+
+
+def test_standings_json_writes_every_field_of_every_row_and_escapes_names(client, ctx):
+    """The body is written row by row (not through the encoder): each field, the order of the
+    rows and names that need escaping must come out as the encoder would write them."""
+    event = make_event(mode="individual")
+    red = make_team(event, 'Tim "Merah" \\ </script>')
+    names = ['Budi "B"', "Çiçek\u00a0Ñ 🚀", "Ana\nBaris"]
+    people = [make_participant(event, red if i else None, name) for i, name in enumerate(names)]
+    q1, q2 = make_task(event), make_task(event)
+    attempt(q1, people[0], at(event, 1), at(event, 2), points=10)
+    attempt(q1, people[1], at(event, 1), at(event, 3), points=40)
+    attempt(q2, people[1], at(event, 4), at(event, 5), points=5)
+    db.session.commit()
+    log_in_player(client, people[0], event.ends_at)
+    raw = client.get(f"/board/{event.slug}/standings.json").get_data()
+    raw.decode("ascii")  # non-ASCII names escaped, as the encoder's ensure_ascii writes them
+    rows = json.loads(raw)["people"]
+    team = 'Tim "Merah" \\ </script>'
+    assert rows == [
+        {"name": names[1], "points": 45, "rank": 1, "tasks_done": 2, "team": team},
+        {"name": names[0], "points": 10, "rank": 2, "tasks_done": 1, "team": ""},
+        {"name": names[2], "points": 0, "rank": 3, "tasks_done": 0, "team": team},
+    ]
+    assert json.loads(raw)["tasks_total"] == 2
