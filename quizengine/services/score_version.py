@@ -9,22 +9,25 @@ A version whose only changes are answers, submissions, reviews and adjustments i
 hook stamps each attempt and adjustment they touch with it (``scored_version``), so a sum cached
 at an earlier version is brought up to date by summing again only the teams and participants of
 the stamped rows. Edits that move no points are narrow too and stamp nothing: a name or a new
-team or participant (they also move ``names_version``: the boards read their names again), a
-task's text, a question's points (its answers' points were fixed when they were given; a
-re-score changes them and stamps the attempts it changes), the event's settings other than its
-review policy and mode. What was derived from the version (a ranked board, its JSON, the live
-grid) is built again after any of them, from tallies that stay as they were.
+team or participant, or the deletion of one that holds no points (no attempt, submission or
+adjustment: they also move ``names_version``: the boards read their names again), a task's
+text, a question's points (its answers' points were fixed when they were given; a re-score
+changes them and stamps the attempts it changes), the points, kind or checkpoint of a task
+nobody played, or its deletion (points only ever come from attempts), the event's settings
+other than its review policy and mode. What was derived from the version (a ranked board, its
+JSON, the live grid) is built again after any of them, from tallies that stay as they were.
 
-Every other change (deletions, an attempt, submission or adjustment moved to another team or
-person, a participant moved to another team, a creative task's points, a task's kind or
-checkpoint, the review policy, the mode) is *full* and moves ``full_version``: a sum cached
-before it is summed anew. A full change that cannot move question points (those are
+Every other change (other deletions, an attempt, submission or adjustment moved to another team
+or person, a participant moved to another team, a played creative task's points, a played
+task's kind or checkpoint, the review policy, the mode) is *full* and moves ``full_version``: a
+sum cached before it is summed anew. A full change that cannot move question points (those are
 ``attempt.points`` of answered questions: only changes to attempts can, and deleting a team,
 participant or task that holds attempts, or changing such a task's kind) is also counted in
 ``kept_count``: across such changes a cached sum keeps its question part, advanced by the
 stamped rows, and sums only judged creative points and adjustments anew. The organizer's forms
-delete only rows nobody played, so of an app's changes only attempts moved or deleted by hand
-make the next board sum the whole event. ``names_version`` moves with every full change that
+delete only rows nobody played, so of an app's changes only a played creative task's points,
+the review policy and a participant's move need judged points summed anew, and only attempts
+moved or deleted by hand the whole event. ``names_version`` moves with every full change that
 did not keep question points, and with a kept one only when a team or participant was deleted
 or a participant moved to another team.
 """
@@ -34,7 +37,7 @@ from __future__ import annotations
 import secrets
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, event, or_, select, text, update
+from sqlalchemy import and_, bindparam, event, exists, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from quizengine.models import (
@@ -238,21 +241,54 @@ def _holds_no_attempt(session: Session, obj: Any) -> bool:
     return session.scalar(select(Attempt.id).where(held).limit(1)) is None
 
 
+def _holds_no_points(session: Session, obj: Any) -> bool:
+    """Does no row that carries points name the team, the participant or the task: no
+    attempt (a submission hangs off one), no submission of the participant's (on a teammate's
+    attempt), no adjustment; for a team, none of its members' either (the database deletes
+    them with it)? Then deleting it moves no points at all, only names off the boards. One
+    query of indexed look-ups (adjustments by their event's index: they are few), before the
+    flush deletes anything."""
+    if isinstance(obj, Task):
+        return _holds_no_attempt(session, obj)
+    if isinstance(obj, Team):
+        members = select(Participant.id).where(Participant.team_id == obj.id)
+        held = [
+            and_(Attempt.event_id == obj.event_id, Attempt.team_id == obj.id),
+            Attempt.participant_id.in_(members),
+            Attempt.answered_by_id.in_(members),
+            Submission.participant_id.in_(members),
+            and_(Adjustment.event_id == obj.event_id, Adjustment.team_id == obj.id),
+            and_(Adjustment.event_id == obj.event_id, Adjustment.participant_id.in_(members)),
+        ]
+    elif isinstance(obj, Participant):
+        held = [
+            Attempt.participant_id == obj.id,
+            Attempt.answered_by_id == obj.id,
+            Submission.participant_id == obj.id,
+            and_(Adjustment.event_id == obj.event_id, Adjustment.participant_id == obj.id),
+        ]
+    else:
+        return False
+    return not session.scalar(select(or_(*(exists().where(c) for c in held))))
+
+
 def _setup_effect(session: Session, obj: Any) -> str:
     """What a counted change to an event, task, team or participant does to the cached sums
     (see the module's docstring): FULL, KEPT (full, question points kept), NAMES or a BUMP of
     the version alone."""
     if obj in session.deleted:
+        if _holds_no_points(session, obj):  # a name off the boards (a task's: none)
+            return NAMES if isinstance(obj, Team | Participant) else BUMP
         return KEPT if _holds_no_attempt(session, obj) else FULL
     if obj in session.new:  # a new team or participant has no points yet, a new task none given
         return NAMES if isinstance(obj, Team | Participant) else BUMP
     if scoring := _moved(obj, SETUP_SCORING[type(obj)]):
-        if scoring == {"points"} and isinstance(obj, Task) and not obj.is_creative:
-            return BUMP  # a question's points are its attempts', fixed at the answer
-        moved = _moved(obj, SETUP_QUESTIONS[type(obj)])
-        if not moved or (moved == {"kind"} and _holds_no_attempt(session, obj)):
-            return KEPT
-        return FULL
+        if isinstance(obj, Task) and not scoring & {"event_id", "event"}:
+            if scoring == {"points"} and not obj.is_creative:
+                return BUMP  # a question's points are its attempts', fixed at the answer
+            if _holds_no_attempt(session, obj):
+                return BUMP  # points, kind, checkpoint of a task nobody played: no points
+        return FULL if _moved(obj, SETUP_QUESTIONS[type(obj)]) else KEPT
     if isinstance(obj, Team | Participant) and _moved(obj, ("name",)):
         return NAMES
     return BUMP

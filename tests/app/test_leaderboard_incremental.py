@@ -260,8 +260,9 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
     elif kind == "retask":  # a question's points move no answer's; a creative task's cap does
         task = w.creative if rnd.random() < 0.5 else rnd.choice(w.questions)
         task.points = rnd.randrange(5, 60)  # judges give 0-59: the cap often binds
+        played = _found(select(Attempt.id).where(Attempt.task_id == task.id))  # else: no cap
         db.session.commit()
-        return "kept: retask" if task is w.creative else "narrow"
+        return "kept: retask" if task is w.creative and played else "narrow"
     elif kind == "rename":
         rnd.choice([*w.teams, *w.people]).name += f" {minute:g}"
     elif kind == "join":  # a late registration, in a team
@@ -280,25 +281,39 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
     return f"kept: {kind}" if kind in kept else f"full: {kind}"
 
 
+def _found(*queries: Any) -> bool:
+    """Does any of these queries find a row?"""
+    return any(db.session.scalar(q.limit(1)) is not None for q in queries)
+
+
 def _drop(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
     """Delete a participant or a question (their attempts go with them, by the database's
-    cascade), keeping at least six people and three questions; its kind ("kept: drop" when
-    it held no attempt)."""
+    cascade), keeping at least six people and three questions; its kind ("narrow: drop" when
+    it held no points, only a name; "kept: drop" when it held no attempt, but a submission
+    or an adjustment)."""
     pool = [*w.people, *w.questions] if len(w.people) > 6 else list(w.questions)
     if len(w.questions) <= 3:
         pool = [p for p in pool if isinstance(p, Participant)]
     if not pool:
         return _step(w, rnd, minute)
     victim = rnd.choice(pool)
+    others: tuple[Any, ...] = ()  # rows that hold points other than attempts
     if isinstance(victim, Participant):
         w.people.remove(victim)
         held = or_(Attempt.participant_id == victim.id, Attempt.answered_by_id == victim.id)
+        others = (
+            select(Submission.id).where(Submission.participant_id == victim.id),
+            select(Adjustment.id).where(Adjustment.participant_id == victim.id),
+        )
     else:
         w.questions.remove(victim)
         held = Attempt.task_id == victim.id
-    played = db.session.scalar(select(Attempt.id).where(held).limit(1)) is not None
+    played = _found(select(Attempt.id).where(held))
+    points = played or _found(*others)
     db.session.delete(victim)
     db.session.commit()
+    if not points:
+        return "narrow: drop"
     return "full: drop played" if played else "kept: drop"
 
 
@@ -322,14 +337,14 @@ def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(c
             with QueryCounter() as seen:
                 _assert_current(event)
                 cached_sums = _whole_event_sums(seen) - 1  # the check's own fresh sum
-            if kind == "narrow" or kind.startswith("kept"):
+            if kind.startswith(("narrow", "kept")):
                 assert cached_sums == 0, f"step {step} ({kind}) summed the whole event"
                 assert any("scored_version >" in s for s in seen.statements), f"step {step}"
             elif kind != "no change":
                 assert cached_sums >= 1, f"step {step} ({kind}) reused a board across it"
             _assert_current(event, freeze)
         assert kinds["narrow"] >= 40 and kinds["full"] >= 4 and kinds["kept"] >= 4, kinds
-        assert kinds.get("kept: drop", 0) >= 2, kinds  # unplayed rows deleted: kept
+        assert kinds.get("narrow: drop", 0) >= 2, kinds  # unplayed rows deleted: names only
 
 
 def test_answers_reviews_and_adjustments_are_narrow_and_stamped_a_deletion_is_full(ctx):
@@ -377,13 +392,15 @@ def _change(event_id: int, change: Any) -> tuple[score_version.State, score_vers
 
 def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx):
     """Renames, new teams and participants, a task's text, the event's title, a new login
-    link, a question's points: the version moves (what was built from it is built again) but
-    not the full version, and the names version only for names. A creative task's points (its
-    cap), the review policy, a team move, a deletion, a task moved to another checkpoint (the
-    live grid shows its points there), a task's kind and the mode are full; of those only
-    deleting a row that holds attempts, and a new kind for a task that has some, can move
-    question points. The names version moves with those, and with a deleted team or
-    participant and a team move."""
+    link, a question's points, and a team, participant or task that holds no points deleted,
+    an unplayed task's points, kind or checkpoint changed: the version moves (what was built
+    from it is built again) but not the full version, and the names version only for names
+    (a deleted team or participant is one). A played creative task's points (its cap), the
+    review policy, a team move, deleting a row that holds points (an attempt, a submission,
+    an adjustment), a played task moved to another checkpoint (the live grid shows its points
+    there) or given another kind, and the mode are full; of those only deleting a row that
+    holds attempts, and a new kind for a task that has some, can move question points. The
+    names version moves with those, and with a deleted team or participant and a team move."""
     w = _world()
     event, ana, task = w.event, w.people[0], w.questions[0]
     attempt(task, ana, at(event, 1), at(event, 2), points=30, correct=True)
@@ -393,8 +410,20 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
     db.session.execute(
         update(Attempt).where(Attempt.task_id == played.id).values(answered_by_id=cid.id)
     )
+    photo = attempt(w.creative, w.people[2], at(event, 5))  # Peserta 6 sent the photo
     db.session.commit()
+    review(submission(photo, w.people[6], at(event, 6), status="approved"), w.org, 40, at(event, 7))
+    fined = w.people[7]
+    db.session.add(
+        Adjustment(event_id=event.id, participant_id=fined.id, points=-5, reason="r", key="p")
+    )
+    bonus_team = make_team(event, "Tim Bonus")
+    db.session.flush()
+    db.session.add(
+        Adjustment(event_id=event.id, team_id=bonus_team.id, points=5, reason="r", key="t")
+    )
     spare_team, spare_task = make_team(event, "Tim Kosong"), make_task(event, points=5)
+    spare_creative = make_task(event, kind="creative", choices=None, answer=None, points=20)
     db.session.commit()
     narrow = {
         "task text": lambda: setattr(task, "title", "Soal baru"),
@@ -403,29 +432,41 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
         "unit": lambda: setattr(ana, "unit", "Dinas Kominfo"),
         "new task": lambda: make_task(event, points=70),
         "question points": lambda: setattr(task, "points", 55),
+        "unplayed creative task's points": lambda: setattr(spare_creative, "points", 25),
+        "unplayed task moved": lambda: setattr(
+            w.questions[3], "checkpoint", make_checkpoint(event)
+        ),
+        "unplayed task's kind": lambda: setattr(w.questions[4], "kind", "creative"),
+        "unplayed task deleted": lambda: db.session.delete(spare_task),
     }
     names = {
         "team rename": lambda: setattr(w.teams[1], "name", "Tim Elang"),
         "participant rename": lambda: setattr(ana, "name", "Ana S."),
         "new team": lambda: make_team(event, "Tim Baru"),
         "new participant": lambda: make_participant(event, w.teams[2], "Budi Baru"),
+        "unplayed participant deleted": lambda: db.session.delete(w.people[9]),
+        "unplayed team deleted": lambda: db.session.delete(spare_team),
     }
     full = {
         "creative task points": lambda: setattr(w.creative, "points", 45),
         "review policy": lambda: setattr(event, "review_policy", "last"),
         "team move": lambda: setattr(w.people[1], "team", w.teams[3]),
-        "participant deleted": lambda: db.session.delete(w.people[9]),
-        "team deleted": lambda: db.session.delete(spare_team),
-        "task deleted": lambda: db.session.delete(spare_task),
+        "author deleted": lambda: db.session.delete(w.people[6]),
+        "adjusted participant deleted": lambda: db.session.delete(fined),
+        "adjusted team deleted": lambda: db.session.delete(bonus_team),
         "task moved": lambda: setattr(task, "checkpoint", make_checkpoint(event)),
-        "unplayed task's kind": lambda: setattr(w.questions[4], "kind", "creative"),
         "answerer deleted": lambda: db.session.delete(cid),
         "played task's kind": lambda: setattr(played, "kind", "creative"),
         "mode": lambda: setattr(event, "mode", "individual"),
     }
     moves_questions = {"answerer deleted", "played task's kind"}
     # Kept changes that change the names on the boards (rows gone, a participant's team).
-    moves_names = {"team move", "participant deleted", "team deleted"}
+    moves_names = {
+        "team move",
+        "author deleted",
+        "adjusted participant deleted",
+        "adjusted team deleted",
+    }
     for what, change in {**narrow, **names, **full}.items():
         before, after = _change(event.id, change)
         assert after.version == before.version + 1, what
@@ -444,6 +485,61 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
     assert [s.name for s in leaderboard.team_standings(event)][:1] == ["Tim 0"]  # 30 points
     shown = {s.name for s in leaderboard.participant_standings(event)}
     assert {"Ana S.", "Budi Baru"} <= shown and "Peserta 0" not in shown
+
+
+def test_a_row_holds_points_through_any_attempt_submission_or_adjustment(ctx):
+    """What decides that a deletion moves names only: each kind of row that carries points
+    keeps a team, a participant or a task held, a member's for their team too."""
+    w = _world()
+    event = w.event
+    held = score_version._holds_no_points
+    empty = make_team(event, "Tim Kosong")
+    loner = make_participant(event, empty, "Sendiri")
+    db.session.commit()
+    assert held(db.session, empty) and held(db.session, loner)
+    assert held(db.session, w.questions[0]) and held(db.session, w.creative)
+    assert not held(db.session, event)  # an event is never only names
+    started = attempt(w.questions[0], w.people[0], at(event, 1), at(event, 2), points=10)
+    db.session.commit()
+    assert not held(db.session, w.questions[0]) and not held(db.session, w.people[0])
+    assert not held(db.session, w.teams[0])
+    started.answered_by_id = w.people[4].id  # a teammate answered it
+    db.session.commit()
+    assert not held(db.session, w.people[4])
+    photo = attempt(w.creative, w.people[1], at(event, 3))
+    db.session.commit()
+    submission(photo, w.people[5], at(event, 4))
+    db.session.commit()
+    assert not held(db.session, w.creative) and not held(db.session, w.people[5])
+    # A member's points hold their team: by the team's own adjustment, by a member's
+    # adjustment, submission, attempt (one made in another team before a move) or answer (to
+    # another team's attempt, before a move).
+    grants = ("team adjustment", "adjustment", "submission", "attempt", "answer")
+    for i, grant in enumerate(grants):
+        team = make_team(event, f"Tim {grant}")
+        member = make_participant(event, team, f"Anggota {i}")
+        db.session.commit()
+        assert held(db.session, team), grant
+        if grant == "team adjustment":
+            db.session.add(
+                Adjustment(event_id=event.id, team_id=team.id, points=1, reason="r", key=grant)
+            )
+        elif grant == "adjustment":
+            db.session.add(
+                Adjustment(
+                    event_id=event.id, participant_id=member.id, points=1, reason="r", key=grant
+                )
+            )
+        elif grant == "submission":
+            submission(photo, member, at(event, 5))
+        elif grant == "attempt":
+            elsewhere = attempt(w.questions[1], member, at(event, 6), at(event, 7), points=3)
+            elsewhere.team_id, elsewhere.answered_by_id = w.teams[3].id, None
+        else:
+            answered = attempt(w.questions[2], w.people[3], at(event, 8), at(event, 9), points=4)
+            answered.answered_by_id = member.id
+        db.session.commit()
+        assert not held(db.session, team), grant
 
 
 def test_the_answer_service_s_answer_is_narrow(ctx):
@@ -563,11 +659,22 @@ def _race(app: Flask, *, organizer: bool) -> int:
             (_answer_in_own_session, {"event": event.id, "who": p.id, "tasks": tasks})
             for p in players
         ]
-        if organizer:
-            work.append(
-                (_correct_in_own_session, {"event": event.id, "team": teams[0].id, "tasks": tasks})
+        if organizer:  # and a fifth team, whose photo the judges gave a point
+            snapper = make_participant(event, make_team(event, "Regu Foto"), "Fotografer")
+            creative = make_task(event, kind="creative", choices=None, answer=None, points=1)
+            photo = attempt(creative, snapper, at(event, 1))
+            db.session.commit()
+            review(
+                submission(photo, snapper, at(event, 2), status="approved"),
+                judge(event),
+                1,
+                at(event, 3),
             )
+            db.session.commit()
+            ids = {"event": event.id, "team": teams[0].id, "tasks": tasks, "creative": creative.id}
+            work.append((_correct_in_own_session, ids))
         event_id = event.id
+        writers = {t.id for t in teams}
     problems: list[str] = []
     barrier = threading.Barrier(len(work))
 
@@ -589,7 +696,9 @@ def _race(app: Flask, *, organizer: bool) -> int:
         event = db.session.get(Event, event_id)
         assert event is not None
         _assert_current(event)
-        assert {s.points for s in leaderboard.team_standings(event)} == {PER_WRITER}
+        board = leaderboard.team_standings(event)
+        assert {s.points for s in board if s.id in writers} == {PER_WRITER}
+        assert {s.points for s in board if s.id not in writers} <= {1}  # the photo's point
     return event_id
 
 
@@ -599,8 +708,9 @@ def test_concurrent_answers_are_never_missed_by_the_advanced_boards(app):
 
 def _correct_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[str]) -> None:
     """An organizer, beside the writers: registers a participant by mistake and deletes them
-    again before they play (a full change that keeps question points), then changes a
-    question's points (narrow), each in its own request; the participant board must show the
+    again before they play (names only), changes a question's points (narrow) and the
+    points of a creative task a judge approved (a full change that keeps question points: the
+    judged points summed anew), each in its own request; the participant board must show the
     newcomer after the first commit and no longer after the second."""
     for k in range(n):
         with app.test_request_context("/", method="POST"):
@@ -620,19 +730,26 @@ def _correct_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[
                 db.session.commit()
                 if pid in {s.id for s in leaderboard.participant_standings(event)}:
                     seen.append(f"deleted participant {pid} still shown")
+                creative = db.session.get(Task, ids["creative"])
+                assert creative is not None
+                creative.points += 1  # the judged point stays under the cap
+                db.session.commit()
+                leaderboard.team_standings(event)
             finally:
                 db.session.remove()
 
 
 def test_an_organizer_s_corrections_beside_concurrent_answers_miss_nothing(app):
     """Four writers answer while an organizer deletes unplayed participants and changes
-    questions' points (barrier start, own sessions): no writer reads its team's points or the
-    team board without its own answer, the organizer never sees a deleted participant, and
-    the boards end equal to a sum from scratch."""
+    questions' and a judged creative task's points (barrier start, own sessions): no writer
+    reads its team's points or the team board without its own answer, the organizer never
+    sees a deleted participant, and the boards end equal to a sum from scratch."""
     event_id = _race(app, organizer=True)
     with app.app_context():
         state = score_version.state(db.session, event_id)
-        assert state.kept_count >= PER_WRITER  # the deletions kept question points
+        assert state.kept_count == PER_WRITER  # the creative points kept question points
+        assert state.full_version > 1  # and were full; the deletions narrow, names only
+        assert state.narrow_count >= 4 * PER_WRITER + 2 * PER_WRITER  # answers, organizer
 
 
 def test_a_version_bumped_by_an_older_release_is_summed_anew_not_advanced(ctx):
