@@ -1,7 +1,7 @@
 """Time ``GET /board/<slug>/standings.json`` after each kind of organizer's correction, in
 process, on the seeded benchmark event: what a correction costs the next board poll.
 
-    python -m bench.edits [--db URL] [--repeats 9] [--reuse]
+    python -m bench.edits [--db URL] [--repeats 9] [--reuse] [--individual]
 
 The corrections, each committed through the ORM (as the organizer's forms do) before a
 poll, outside its timing:
@@ -12,7 +12,9 @@ poll, outside its timing:
 - ``creative points``: a creative task's points (its judged points' cap) changed;
 - ``bulk SQL``: a score change by SQL that stamps nothing (``seed.score_change``).
 
-Prints the median milliseconds of each. To compare two checkouts on one database, run this
+Prints the median milliseconds of each. With ``--individual`` the event is an individual
+race for the run (made one, and a team race again after, through the ORM): its board lists
+all 5,000 participants. To compare two checkouts on one database, run this
 file from each checkout's folder in turn with that checkout's code on the path (``cd
 /tmp/before && PYTHONPATH=. python /path/to/bench/edits.py --db URL --reuse``): it imports
 ``bench`` and ``quizengine`` from the folder it runs in. Seeds the database first unless
@@ -94,6 +96,20 @@ def nudge_points(task_id: int, step: int) -> None:
     db.session.commit()
 
 
+def set_mode(event_id: int, mode: str) -> None:
+    """The event made a team race ("team") or an individual one ("individual"), committed
+    through the ORM (in an app context): the standings.json of an individual race lists
+    every participant."""
+    from quizengine.extensions import db
+    from quizengine.models import Event
+
+    db.session.rollback()
+    event = db.session.get(Event, event_id)
+    assert event is not None
+    event.mode = mode
+    db.session.commit()
+
+
 def main() -> None:
     from bench.profile import WORK, _seeded  # here: profile imports this module
 
@@ -101,6 +117,12 @@ def main() -> None:
     parser.add_argument("--db", default=f"sqlite:///{WORK / 'profile' / 'bench.db'}")
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--individual",
+        action="store_true",
+        help="time the event as an individual race (its board lists every participant); "
+        "made a team race again afterwards",
+    )
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be 1 or more")
@@ -125,6 +147,8 @@ def main() -> None:
             with db.engine.begin() as conn:
                 score_change(conn, event_id, None)
 
+        if args.individual:
+            set_mode(event_id, "individual")
         poll()
         corrections: tuple[tuple[str, Callable[[int], None]], ...] = (
             ("drop", lambda _step: drop_participant(event_id, team_id)),
@@ -142,6 +166,8 @@ def main() -> None:
                 poll()
                 times.append((time.perf_counter() - started) * 1000)
             print(f"{label:16s} {statistics.median(times):7.1f} ms", flush=True)
+        if args.individual:
+            set_mode(event_id, "team")
 
 
 if __name__ == "__main__":
