@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from flask_babel import refresh
 
 from quizengine.extensions import db
 from tests.app.test_live_support import attempt, judge, log_in_organizer, log_in_player
@@ -136,3 +137,53 @@ def test_standings_json_writes_every_field_of_every_row_and_escapes_names(client
         {"name": names[2], "points": 0, "rank": 3, "tasks_done": 0, "team": team},
     ]
     assert json.loads(raw)["tasks_total"] == 2
+
+
+def test_a_long_board_shows_the_top_and_the_viewer_s_own_row_and_all_on_request(client, ctx):
+    """A phone gets the top rows of each list and its own row (team and person) below them,
+    with a way to every row; a short list is shown whole."""
+    from quizengine.board.views import SHOWN
+
+    event = make_event(mode="team")
+    teams = [make_team(event, f"Regu {i:03d}") for i in range(SHOWN + 3)]
+    people = [make_participant(event, t, f"Peserta {i:03d}") for i, t in enumerate(teams)]
+    task = make_task(event)
+    for i, p in enumerate(people):  # Peserta 000 leads, the last one trails
+        attempt(task, p, at(event, 1), at(event, 2), points=1000 - i)
+    db.session.commit()
+    last = people[-1]
+    log_in_player(client, last, event.ends_at)
+    page = client.get(f"/board/{event.slug}/?lang=en").get_data(as_text=True)
+    assert page.count("<tr") == 2 + 2 * (SHOWN + 2)  # heads, top rows, a gap and mine each
+    assert f"Regu {SHOWN - 1:03d}" in page and f"Regu {SHOWN:03d}" not in page
+    assert page.count('class="me"') == 2 and page.count('class="gap"') == 2
+    mine = page.split('class="gap"')[1]
+    assert f"<td>{SHOWN + 3}</td><td>Regu {SHOWN + 2:03d}</td>" in mine  # its rank kept
+    assert f"The top {SHOWN} of {SHOWN + 3} are shown." in page
+    everything = client.get(f"/board/{event.slug}/?all=1").get_data(as_text=True)
+    assert everything.count("<tr") == 2 + 2 * (SHOWN + 3) and 'class="gap"' not in everything
+    assert "Show all" not in everything
+    refresh()  # the test's app context holds the locale the first request chose
+    indonesian = client.get(f"/board/{event.slug}/?lang=id").get_data(as_text=True)
+    assert f"Menampilkan {SHOWN} teratas dari {SHOWN + 3}." in indonesian
+    assert "Tampilkan semua" in indonesian
+    log_in_player(client, people[0], event.ends_at)  # the leader: among the top rows
+    lead = client.get(f"/board/{event.slug}/").get_data(as_text=True)
+    assert lead.count('class="me"') == 2 and 'class="gap"' not in lead
+
+
+def test_an_organizer_s_show_all_link_keeps_the_public_view(client, ctx):
+    from quizengine.board.views import SHOWN
+
+    event = make_event(mode="individual")
+    for i in range(SHOWN + 1):
+        make_participant(event, None, f"Peserta {i:03d}")
+    org = judge(event, "owner")
+    db.session.commit()
+    log_in_organizer(client, org)
+    page = client.get(f"/board/{event.slug}/?view=public").get_data(as_text=True)
+    link = page.split('<p class="more">')[1].split('href="')[1].split('"')[0]
+    assert "view=public" in link and "all=1" in link
+    everything = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert everything.count("<tr") == 1 + SHOWN + 1  # no team list in an individual race
+    assert 'href="?view=public"' not in everything  # still the public view
