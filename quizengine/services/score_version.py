@@ -9,27 +9,31 @@ A version whose only changes are answers, submissions, reviews and adjustments i
 hook stamps each attempt and adjustment they touch with it (``scored_version``), so a sum cached
 at an earlier version is brought up to date by summing again only the teams and participants of
 the stamped rows. Edits that move no points are narrow too and stamp nothing: a name or a new
-team or participant, or the deletion of one that holds no points (no attempt, submission or
-adjustment: they also move ``names_version``: the boards read their names again), a task's
-text, a question's points (its answers' points were fixed when they were given; a re-score
-changes them and stamps the attempts it changes), the points, kind or checkpoint of a task
-nobody played, or its deletion (points only ever come from attempts), the event's settings
-other than its review policy and mode. What was derived from the version (a ranked board, its
-JSON, the live grid) is built again after any of them, from tallies that stay as they were.
+team or participant, the deletion of one that holds no points (no attempt, submission or
+adjustment) and the move of a participant without adjustments to another team (these also
+move ``names_version``: the boards read their names and teams again), a task's text, a
+question's points (its answers' points were fixed when they were given; a re-score changes
+them and stamps the attempts it changes), the points, kind or checkpoint of a task nobody
+played, or its deletion (points only ever come from attempts), the event's settings other than
+its review policy and mode. What was derived from the version (a ranked board, its JSON, the
+live grid) is built again after any of them, from tallies that stay as they were. A played
+creative task's points cap its judged points: a narrow change too, which stamps the task's
+submitted attempts, when they are at most ``MAX_CAPPED``.
 
 Every other change (other deletions, an attempt, submission or adjustment moved to another team
-or person, a participant moved to another team, a played creative task's points, a played
-task's kind or checkpoint, the review policy, the mode) is *full* and moves ``full_version``: a
-sum cached before it is summed anew. A full change that cannot move question points (those are
-``attempt.points`` of answered questions: only changes to attempts can, and deleting a team,
-participant or task that holds attempts, or changing such a task's kind) is also counted in
-``kept_count``: across such changes a cached sum keeps its question part, advanced by the
-stamped rows, and sums only judged creative points and adjustments anew. The organizer's forms
-delete only rows nobody played, so of an app's changes only a played creative task's points,
-the review policy and a participant's move need judged points summed anew, and only attempts
-moved or deleted by hand the whole event. ``names_version`` moves with every full change that
-did not keep question points, and with a kept one only when a team or participant was deleted
-or a participant moved to another team.
+or person, a participant with adjustments moved to another team, the points of a creative task
+with more submitted attempts, a played task's kind or checkpoint, the review policy, the mode)
+is *full* and moves ``full_version``: a sum cached before it is summed anew. A full change that
+cannot move question points (those are ``attempt.points`` of answered questions: only changes
+to attempts can, and deleting a team, participant or task that holds attempts, or changing such
+a task's kind) is also counted in ``kept_count``: across such changes a cached sum keeps its
+question part, advanced by the stamped rows, and sums only judged creative points and
+adjustments anew. The organizer's forms delete only rows nobody played, so of an app's changes
+only the move of a participant with adjustments, the review policy and the points of a
+creative task with many submissions need judged points summed anew, and only attempts moved or
+deleted by hand the whole event. ``names_version`` moves with every full change that did not
+keep question points, and with a kept one only when a team or participant was deleted or a
+participant moved to another team.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from sqlalchemy.orm import Session
 from quizengine.models import (
     Adjustment,
     Attempt,
+    AttemptStatus,
     Event,
     Participant,
     Review,
@@ -58,6 +63,12 @@ TRACKED = (Attempt, Review, Adjustment, Submission, Participant, Team, Task, Eve
 # What a change to a setup row (event, task, team, participant) does: a version alone, names
 # too, a full change that keeps question points, a full change.
 BUMP, NAMES, KEPT, FULL = "bump", "names", "kept", "full"
+# And a played creative task's new points: the cap of its judged points, a narrow change that
+# stamps the task's submitted attempts when they are at most MAX_CAPPED (each touches its team
+# and up to three participants; the leaderboard advances a cached board only while at most
+# 400 are touched, ``leaderboard.MAX_TOUCHED``), else a full one that keeps question points.
+CAPPED = "capped"
+MAX_CAPPED = 100
 # The setup columns (and relationships) whose change moves points no stamp describes: the
 # review policy, a task's points (a creative task's points cap its judged points; a question's
 # points are its attempts', so a new value for a question moves nothing) and kind, where the
@@ -241,6 +252,16 @@ def _holds_no_attempt(session: Session, obj: Any) -> bool:
     return session.scalar(select(Attempt.id).where(held).limit(1)) is None
 
 
+def _holds_no_adjustment(session: Session, participant: Participant) -> bool:
+    """Has the participant no adjustment (which counts for the team they are in now)? Then
+    moving them to another team moves no points: their attempts and submissions keep the team
+    they were made for."""
+    mine = and_(
+        Adjustment.event_id == participant.event_id, Adjustment.participant_id == participant.id
+    )
+    return session.scalar(select(Adjustment.id).where(mine).limit(1)) is None
+
+
 def _holds_no_points(session: Session, obj: Any) -> bool:
     """Does no row that carries points name the team, the participant or the task: no
     attempt (a submission hangs off one), no submission of the participant's (on a teammate's
@@ -274,8 +295,9 @@ def _holds_no_points(session: Session, obj: Any) -> bool:
 
 def _setup_effect(session: Session, obj: Any) -> str:
     """What a counted change to an event, task, team or participant does to the cached sums
-    (see the module's docstring): FULL, KEPT (full, question points kept), NAMES or a BUMP of
-    the version alone."""
+    (see the module's docstring): FULL, KEPT (full, question points kept), NAMES, CAPPED (a
+    played creative task's points: its judged attempts to stamp) or a BUMP of the version
+    alone."""
     if obj in session.deleted:
         if _holds_no_points(session, obj):  # a name off the boards (a task's: none)
             return NAMES if isinstance(obj, Team | Participant) else BUMP
@@ -288,10 +310,26 @@ def _setup_effect(session: Session, obj: Any) -> str:
                 return BUMP  # a question's points are its attempts', fixed at the answer
             if _holds_no_attempt(session, obj):
                 return BUMP  # points, kind, checkpoint of a task nobody played: no points
+            if scoring == {"points"}:
+                return CAPPED
+        moved_team = isinstance(obj, Participant) and not scoring & {"event_id", "event"}
+        if moved_team and _holds_no_adjustment(session, obj):
+            return NAMES  # their attempts keep their team; only adjustments follow them
         return FULL if _moved(obj, SETUP_QUESTIONS[type(obj)]) else KEPT
     if isinstance(obj, Team | Participant) and _moved(obj, ("name",)):
         return NAMES
     return BUMP
+
+
+def _capped_attempts(session: Session, task: Task) -> list[int] | None:
+    """The creative task's submitted attempts (those that hold its judged points, which its
+    points cap), when they are at most ``MAX_CAPPED``; else None."""
+    found = session.scalars(
+        select(Attempt.id)
+        .where(Attempt.task_id == task.id, Attempt.status == AttemptStatus.SUBMITTED.value)
+        .limit(MAX_CAPPED + 1)
+    ).all()
+    return None if len(found) > MAX_CAPPED else list(found)
 
 
 def _stamp_target(session: Session, obj: Any) -> Attempt | Adjustment | int | None:
@@ -344,6 +382,12 @@ def _bump_changed_events(session: Session, _ctx: Any, _instances: Any) -> None:
                 full.setdefault(event_id, False)
                 if isinstance(obj, SETUP):
                     effect = _setup_effect(session, obj)
+                    if effect == CAPPED:
+                        capped = _capped_attempts(session, obj)
+                        if capped is not None:
+                            stamped.setdefault(event_id, []).extend(capped)
+                            continue
+                        effect = KEPT
                     full[event_id] |= effect in (FULL, KEPT)
                     if effect == FULL:
                         moved_questions.add(event_id)

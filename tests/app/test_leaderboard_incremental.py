@@ -157,9 +157,10 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
         + ["re-review", "reject"]
         + ["adjust"] * 3
         + ["re-adjust", "move adjustment", "delete adjustment"]
-        + ["move", "reassign", "delete", "retask"]
+        + ["move", "policy"] * 2  # kept unless the mover holds no adjustment (then names)
+        + ["reassign", "delete", "retask"]
         + ["rename", "join", "edit task"]  # narrow, no points move: nothing is summed again
-        + ["drop"] * 3  # a participant or task deleted: kept unless it held attempts
+        + ["drop"] * 3  # a participant or task deleted: names only unless it held points
     )
     answered = _answered(w)
     if kind in ("correct", "reassign", "delete", "late zero") and not answered:
@@ -226,8 +227,12 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
             adj.team_id, adj.participant_id = None, rnd.choice(w.people).id
         else:
             db.session.delete(adj)
-    elif kind == "move":
-        rnd.choice(w.people).team = rnd.choice(w.teams)
+    elif kind == "move":  # names only, unless the participant's adjustments follow them
+        who = rnd.choice(w.people)
+        who.team = rnd.choice(w.teams)
+        adjusted = select(Adjustment.id).where(Adjustment.participant_id == who.id)
+        db.session.commit()
+        return "kept: move" if _found(adjusted) else "narrow: move"
     elif kind == "reassign":  # another answerer named instead of the one named
         named = [a for a in answered if a.answered_by_id is not None]
         if not named:
@@ -260,9 +265,10 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
     elif kind == "retask":  # a question's points move no answer's; a creative task's cap does
         task = w.creative if rnd.random() < 0.5 else rnd.choice(w.questions)
         task.points = rnd.randrange(5, 60)  # judges give 0-59: the cap often binds
-        played = _found(select(Attempt.id).where(Attempt.task_id == task.id))  # else: no cap
-        db.session.commit()
-        return "kept: retask" if task is w.creative and played else "narrow"
+        db.session.commit()  # the creative task's few judged attempts stamped
+        return "narrow"
+    elif kind == "policy":  # how the judges' points combine: every judged attempt's points
+        event.review_policy = "last" if event.review_policy == "mean" else "mean"
     elif kind == "rename":
         rnd.choice([*w.teams, *w.people]).name += f" {minute:g}"
     elif kind == "join":  # a late registration, in a team
@@ -275,7 +281,7 @@ def _step(w: SimpleNamespace, rnd: random.Random, minute: float) -> str:
     narrow = ("correct", "late zero", "review", "re-review", "reject", "adjust", "re-adjust")
     narrow += ("rename", "join", "edit task")
     # Full, but no question points can move: the board keeps its question tallies.
-    kept = ("retask", "move", "move adjustment", "delete adjustment")
+    kept = ("policy", "move adjustment", "delete adjustment")
     if kind in narrow:
         return "narrow"
     return f"kept: {kind}" if kind in kept else f"full: {kind}"
@@ -344,7 +350,8 @@ def test_a_random_walk_of_changes_keeps_the_advanced_board_equal_to_a_full_sum(c
                 assert cached_sums >= 1, f"step {step} ({kind}) reused a board across it"
             _assert_current(event, freeze)
         assert kinds["narrow"] >= 40 and kinds["full"] >= 4 and kinds["kept"] >= 4, kinds
-        assert kinds.get("narrow: drop", 0) >= 2, kinds  # unplayed rows deleted: names only
+        # Unplayed rows deleted, participants without adjustments moved: names only.
+        assert kinds.get("narrow: drop", 0) >= 1 and kinds.get("narrow: move", 0) >= 1, kinds
 
 
 def test_answers_reviews_and_adjustments_are_narrow_and_stamped_a_deletion_is_full(ctx):
@@ -390,17 +397,21 @@ def _change(event_id: int, change: Any) -> tuple[score_version.State, score_vers
     return before, score_version.state(db.session, event_id)
 
 
-def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx):
+def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx, monkeypatch):
     """Renames, new teams and participants, a task's text, the event's title, a new login
     link, a question's points, and a team, participant or task that holds no points deleted,
     an unplayed task's points, kind or checkpoint changed: the version moves (what was built
     from it is built again) but not the full version, and the names version only for names
-    (a deleted team or participant is one). A played creative task's points (its cap), the
-    review policy, a team move, deleting a row that holds points (an attempt, a submission,
-    an adjustment), a played task moved to another checkpoint (the live grid shows its points
-    there) or given another kind, and the mode are full; of those only deleting a row that
-    holds attempts, and a new kind for a task that has some, can move question points. The
-    names version moves with those, and with a deleted team or participant and a team move."""
+    (a deleted team or participant is one, and a participant without adjustments moved to
+    another team). A played creative task's points (its cap) are narrow too, its submitted
+    attempts stamped, unless they are more than MAX_CAPPED. Those, the review policy, the
+    move of a participant with adjustments, deleting a row that holds points (an attempt, a
+    submission, an adjustment), a played task moved to another checkpoint (the live grid shows
+    its points there) or given another kind, and the mode are full; of those only deleting a
+    row that holds attempts, and a new kind for a task that has some, can move question
+    points. The names version moves with those, and with a deleted team or participant and a
+    team move."""
+    monkeypatch.setattr(score_version, "MAX_CAPPED", 1)  # two photos are "many"
     w = _world()
     event, ana, task = w.event, w.people[0], w.questions[0]
     attempt(task, ana, at(event, 1), at(event, 2), points=30, correct=True)
@@ -424,6 +435,10 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
     )
     spare_team, spare_task = make_team(event, "Tim Kosong"), make_task(event, points=5)
     spare_creative = make_task(event, kind="creative", choices=None, answer=None, points=20)
+    crowded = make_task(event, kind="creative", choices=None, answer=None, points=20)
+    for who in w.people[:2]:  # two teams' photos, approved
+        sent = submission(attempt(crowded, who, at(event, 8)), who, at(event, 9), status="approved")
+        review(sent, w.org, 10, at(event, 10))
     db.session.commit()
     narrow = {
         "task text": lambda: setattr(task, "title", "Soal baru"),
@@ -438,6 +453,7 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
         ),
         "unplayed task's kind": lambda: setattr(w.questions[4], "kind", "creative"),
         "unplayed task deleted": lambda: db.session.delete(spare_task),
+        "creative task points": lambda: setattr(w.creative, "points", 45),
     }
     names = {
         "team rename": lambda: setattr(w.teams[1], "name", "Tim Elang"),
@@ -446,11 +462,12 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
         "new participant": lambda: make_participant(event, w.teams[2], "Budi Baru"),
         "unplayed participant deleted": lambda: db.session.delete(w.people[9]),
         "unplayed team deleted": lambda: db.session.delete(spare_team),
+        "team move": lambda: setattr(w.people[1], "team", w.teams[3]),  # no adjustment
     }
     full = {
-        "creative task points": lambda: setattr(w.creative, "points", 45),
+        "crowded creative task points": lambda: setattr(crowded, "points", 15),
         "review policy": lambda: setattr(event, "review_policy", "last"),
-        "team move": lambda: setattr(w.people[1], "team", w.teams[3]),
+        "adjusted participant's move": lambda: setattr(fined, "team", w.teams[0]),
         "author deleted": lambda: db.session.delete(w.people[6]),
         "adjusted participant deleted": lambda: db.session.delete(fined),
         "adjusted team deleted": lambda: db.session.delete(bonus_team),
@@ -462,7 +479,7 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
     moves_questions = {"answerer deleted", "played task's kind"}
     # Kept changes that change the names on the boards (rows gone, a participant's team).
     moves_names = {
-        "team move",
+        "adjusted participant's move",
         "author deleted",
         "adjusted participant deleted",
         "adjusted team deleted",
@@ -482,6 +499,8 @@ def test_edits_that_move_no_points_are_narrow_a_name_moves_the_names_version(ctx
         assert after.narrow_count == before.narrow_count + 1, what
         expected = after.version if what in names else before.names_version
         assert after.names_version == expected, what
+        if what == "creative task points":  # the judged attempt stamped
+            assert db.session.get(Attempt, photo.id).scored_version == after.version
     assert [s.name for s in leaderboard.team_standings(event)][:1] == ["Tim 0"]  # 30 points
     shown = {s.name for s in leaderboard.participant_standings(event)}
     assert {"Ana S.", "Budi Baru"} <= shown and "Peserta 0" not in shown
@@ -659,8 +678,9 @@ def _race(app: Flask, *, organizer: bool) -> int:
             (_answer_in_own_session, {"event": event.id, "who": p.id, "tasks": tasks})
             for p in players
         ]
-        if organizer:  # and a fifth team, whose photo the judges gave a point
+        if organizer:  # and a fifth team, whose photo the judges gave a point, and a sixth
             snapper = make_participant(event, make_team(event, "Regu Foto"), "Fotografer")
+            spare = make_team(event, "Regu Cadangan")
             creative = make_task(event, kind="creative", choices=None, answer=None, points=1)
             photo = attempt(creative, snapper, at(event, 1))
             db.session.commit()
@@ -671,7 +691,14 @@ def _race(app: Flask, *, organizer: bool) -> int:
                 at(event, 3),
             )
             db.session.commit()
-            ids = {"event": event.id, "team": teams[0].id, "tasks": tasks, "creative": creative.id}
+            ids = {
+                "event": event.id,
+                "team": teams[0].id,
+                "tasks": tasks,
+                "creative": creative.id,
+                "snapper": snapper.id,
+                "teams": [snapper.team_id, spare.id],
+            }
             work.append((_correct_in_own_session, ids))
         event_id = event.id
         writers = {t.id for t in teams}
@@ -698,7 +725,7 @@ def _race(app: Flask, *, organizer: bool) -> int:
         _assert_current(event)
         board = leaderboard.team_standings(event)
         assert {s.points for s in board if s.id in writers} == {PER_WRITER}
-        assert {s.points for s in board if s.id not in writers} <= {1}  # the photo's point
+        assert {s.points for s in board if s.id not in writers} <= {0, 1}  # the photo's
     return event_id
 
 
@@ -708,10 +735,11 @@ def test_concurrent_answers_are_never_missed_by_the_advanced_boards(app):
 
 def _correct_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[str]) -> None:
     """An organizer, beside the writers: registers a participant by mistake and deletes them
-    again before they play (names only), changes a question's points (narrow) and the
-    points of a creative task a judge approved (a full change that keeps question points: the
-    judged points summed anew), each in its own request; the participant board must show the
-    newcomer after the first commit and no longer after the second."""
+    again before they play (names only), changes a question's points (narrow), the points of
+    a creative task a judge approved (narrow, its attempt stamped), moves its photographer to
+    the other spare team (names only) and changes the review policy (a full change that keeps
+    question points: the judged points summed anew), each in its own request; the participant
+    board must show the newcomer after the first commit and no longer after the second."""
     for k in range(n):
         with app.test_request_context("/", method="POST"):
             try:
@@ -735,21 +763,30 @@ def _correct_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[
                 creative.points += 1  # the judged point stays under the cap
                 db.session.commit()
                 leaderboard.team_standings(event)
+                snapper = db.session.get(Participant, ids["snapper"])
+                assert snapper is not None
+                snapper.team_id = ids["teams"][(k + 1) % 2]
+                db.session.commit()
+                leaderboard.team_standings(event)
+                event.review_policy = "last" if k % 2 == 0 else "mean"  # one review: as much
+                db.session.commit()
+                leaderboard.team_standings(event)
             finally:
                 db.session.remove()
 
 
 def test_an_organizer_s_corrections_beside_concurrent_answers_miss_nothing(app):
-    """Four writers answer while an organizer deletes unplayed participants and changes
-    questions' and a judged creative task's points (barrier start, own sessions): no writer
-    reads its team's points or the team board without its own answer, the organizer never
-    sees a deleted participant, and the boards end equal to a sum from scratch."""
+    """Four writers answer while an organizer deletes unplayed participants, changes
+    questions' and a judged creative task's points, moves a participant and changes the
+    review policy (barrier start, own sessions): no writer reads its team's points or the team
+    board without its own answer, the organizer never sees a deleted participant, and the
+    boards end equal to a sum from scratch."""
     event_id = _race(app, organizer=True)
     with app.app_context():
         state = score_version.state(db.session, event_id)
-        assert state.kept_count == PER_WRITER  # the creative points kept question points
-        assert state.full_version > 1  # and were full; the deletions narrow, names only
-        assert state.narrow_count >= 4 * PER_WRITER + 2 * PER_WRITER  # answers, organizer
+        assert state.kept_count == PER_WRITER  # the review policies kept question points
+        assert state.full_version > 1  # and were full; deletions and moves narrow, names only
+        assert state.narrow_count >= 4 * PER_WRITER + 4 * PER_WRITER  # answers, organizer
 
 
 def test_a_version_bumped_by_an_older_release_is_summed_anew_not_advanced(ctx):
