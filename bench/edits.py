@@ -10,6 +10,8 @@ poll, outside its timing:
   ``services.people``);
 - ``question points``: a question's points changed;
 - ``creative points``: a creative task's points (its judged points' cap) changed;
+- ``team move``: a participant moved to another team and back;
+- ``review policy``: the event's review policy switched between "mean" and "last";
 - ``bulk SQL``: a score change by SQL that stamps nothing (``seed.score_change``).
 
 Prints the median milliseconds of each. With ``--individual`` the event is an individual
@@ -96,6 +98,34 @@ def nudge_points(task_id: int, step: int) -> None:
     db.session.commit()
 
 
+def move_participant(participant_id: int, team_ids: tuple[int, int], step: int) -> None:
+    """The participant moved to the first of ``team_ids`` on even steps, back to the second
+    on odd ones (names only, unless they have adjustments: a full change that keeps question
+    points then), committed through the ORM as the organizer's form does (in
+    an app context): after an even number of steps the participant is back."""
+    from quizengine.extensions import db
+    from quizengine.models import Participant
+
+    participant = db.session.get(Participant, participant_id)
+    assert participant is not None
+    participant.team_id = team_ids[step % 2]
+    db.session.commit()
+
+
+def toggle_policy(event_id: int) -> None:
+    """The event's review policy switched between "mean" and "last" (a full change that keeps
+    question points: every judged creative attempt's points are summed anew), committed
+    through the ORM as the settings form does (in an app context): after an even number of
+    switches the seeded policy is back."""
+    from quizengine.extensions import db
+    from quizengine.models import Event
+
+    event = db.session.get(Event, event_id)
+    assert event is not None
+    event.review_policy = "last" if event.review_policy == "mean" else "mean"
+    db.session.commit()
+
+
 def set_mode(event_id: int, mode: str) -> None:
     """The event made a team race ("team") or an individual one ("individual"), committed
     through the ORM (in an app context): the standings.json of an individual race lists
@@ -139,6 +169,8 @@ def main() -> None:
         team_id = seeded.teams[0].team_id
         question_id = next(iter(seeded.answers))
         creative_id = creative_task_id(event_id)
+        mover = seeded.teams[-1].members[-1]  # to the first team and home again
+        homes = (team_id, seeded.teams[-1].team_id)
 
         def nudging(task_id: int) -> Callable[[int], None]:
             return lambda step: nudge_points(task_id, step)
@@ -154,6 +186,8 @@ def main() -> None:
             ("drop", lambda _step: drop_participant(event_id, team_id)),
             ("question points", nudging(question_id)),
             ("creative points", nudging(creative_id)),
+            ("team move", lambda step: move_participant(mover, homes, step)),
+            ("review policy", lambda _step: toggle_policy(event_id)),
             ("bulk SQL", bulk),
         )
         for label, change in corrections:

@@ -7,10 +7,10 @@
 
 ``mix`` sends the load run's realistic mix (without its photo uploads) and says which action
 takes what share of its CPU. ``board_fresh`` makes a full score change before each poll (the
-board summed anew), ``board_kept`` changes a creative task's points through the ORM (a full
-change that keeps question points: the board rebased), ``board_answer`` changes one answered
-attempt's points as an answer does (the board advanced from the one before); the change's CPU
-counts, it is small (about a millisecond for the ORM's).
+board summed anew), ``board_kept`` switches the review policy through the ORM (a full change
+that keeps question points: the board rebased), ``board_answer`` changes
+one answered attempt's points as an answer does (the board advanced from the one before); the
+change's CPU counts, it is small (about a millisecond for the ORM's).
 
 ``--freeze-gc`` freezes what exists after the warm-up out of the garbage collector's walks
 (``quizengine.wsgi``); every run prints the median, 99th percentile and slowest request.
@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.edits import creative_task_id, nudge_points
+from bench.edits import toggle_policy
 from bench.plan import make_app, session_cookies
 from bench.seed import Seeded, reset_run_state, score_change, seed, sqlalchemy_url
 
@@ -118,14 +118,13 @@ def _bump(app: Any, event_id: int, attempt_id: int | None = None) -> None:
         score_change(conn, event_id, attempt_id)
 
 
-def _repoint(app: Any, event_id: int, step: int) -> None:
-    """A full change that keeps question points before a poll (``board_kept``): a creative
-    task's points (its judged points' cap) nudged up or back (``edits.nudge_points``),
-    outside the measured request."""
+def _policy(app: Any, event_id: int) -> None:
+    """A full change that keeps question points before a poll (``board_kept``): the review
+    policy switched (``edits.toggle_policy``), outside the measured request."""
     from quizengine.extensions import db
 
     with app.app_context():
-        nudge_points(creative_task_id(event_id), step)
+        toggle_policy(event_id)
         db.session.remove()
 
 
@@ -232,11 +231,11 @@ def main() -> None:
         cpu0, wall0 = time.process_time(), time.perf_counter()
         per_action: dict[str, list[float]] = {}
         walls: list[float] = []  # each request's wall time (the board changes not included)
-        for step, (method, path, data, headers, action) in enumerate(reqs[WARM_UP:]):
+        for method, path, data, headers, action in reqs[WARM_UP:]:
             if mode == "board_fresh":
                 _bump(app, seeded.event_id)
             elif mode == "board_kept":
-                _repoint(app, seeded.event_id, step)
+                _policy(app, seeded.event_id)
             elif mode == "board_answer":
                 _bump(app, seeded.event_id, 1 + random.randrange(seeded.max_attempt_id))
             statements.last = []
@@ -259,8 +258,8 @@ def main() -> None:
             f" {walls[int(len(walls) * 0.99)] * 1000:.2f} ms, slowest {walls[-1] * 1000:.1f} ms"
             f" (garbage collector {'frozen' if args.freeze_gc else 'as Python starts it'})"
         )
-        if mode == "board_kept" and count % 2:  # the task's points as they were seeded
-            _repoint(app, seeded.event_id, count)
+        if mode == "board_kept" and count % 2:  # the seeded policy back
+            _policy(app, seeded.event_id)
         if mode == "mix":  # where the mix's CPU goes
             for action, spent in sorted(per_action.items(), key=lambda kv: -sum(kv[1])):
                 print(

@@ -33,7 +33,8 @@ CASES = (
     ("", "cached"),
     ("_answer", "after an answer"),
     ("_edit", "after an edit that moves no points such as a rename"),
-    ("_kept", "after a full change that keeps question points such as a creative task's points"),
+    ("_creative", "after a creative task's points (the cap of its judged points)"),
+    ("_kept", "after a full change that keeps question points such as the review policy"),
     ("_drop", "after an unplayed participant is deleted"),
     ("_full", "after a full change such as bulk SQL"),
 )
@@ -206,7 +207,8 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         for case, key in (
             ("after an answer", "_answer"),
             ("after an edit, a rename", "_edit"),
-            ("after a full change keeping question points, a creative task's points", "_kept"),
+            ("after a creative task's points", "_creative"),
+            ("after a full change keeping question points, the review policy", "_kept"),
             ("after an unplayed participant's deletion", "_drop"),
             ("after a full change, bulk SQL", "_full"),
         ):

@@ -11,7 +11,14 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from sqlalchemy import select
 
-from bench.edits import board_poll, creative_task_id, drop_participant, nudge_points, set_mode
+from bench.edits import (
+    board_poll,
+    creative_task_id,
+    drop_participant,
+    nudge_points,
+    set_mode,
+    toggle_policy,
+)
 from bench.seed import score_change
 from checkpoints.flags import PastFix, position_flags
 from checkpoints.geofence import Fix, Place, decide
@@ -32,7 +39,7 @@ def _median_ms(fn, repeats: int = 5, before=None) -> float:  # type: ignore[no-u
 
 
 # The states the leaderboard is timed in after the cached one (see ``leaderboard_ms``).
-KINDS = ("answer", "edit", "kept", "drop", "full")
+KINDS = ("answer", "edit", "creative", "kept", "drop", "full")
 
 
 def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> dict[str, float]:
@@ -40,14 +47,14 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     served from the cache, after an answer (each call after a new answer's score change:
     the cached board is advanced), after an edit that moves no points (a team renamed by the
     ORM, as the organizer's form does: the names are read again, nothing is summed), after a
-    full change that keeps question points (a creative task's points, its judged points' cap,
-    changed by the ORM: the judged creative points and adjustments are summed anew, the
-    question sums advanced), after a
-    participant registered and deleted again before playing (an organizer's correction: a full
-    change that keeps question points too) and after a full change (bulk SQL: the event is
-    summed anew). The changes are committed outside the timing. The poll is timed again with
-    the event made an individual race for the while (``people_json``): its body lists every
-    participant."""
+    creative task's points changed by the ORM (the cap of its judged points: its judged
+    attempts are stamped, the board advanced), after a full change that keeps question points
+    (the review policy switched by the ORM: the judged creative points and adjustments are
+    summed anew, the question sums advanced), after a participant registered
+    and deleted again before playing (an organizer's correction: names only) and after a full
+    change (bulk SQL: the event is summed anew). The changes are committed outside the
+    timing. The poll is timed again with the event made an individual race for the while
+    (``people_json``): its body lists every participant."""
     from quizengine.extensions import db
     from quizengine.models import Team
     from quizengine.services.events import event_by_slug
@@ -56,6 +63,7 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     rnd = random.Random(3)
     renamed: dict[int, str] = {}  # team id -> its name before the first rename
     nudges = [0]  # a creative task's points changed so far (see edits.nudge_points)
+    policies = [0]  # review policy switches so far (see edits.toggle_policy)
 
     def change(kind: str) -> None:
         db.session.rollback()  # end the reader's transaction: it must see the change
@@ -65,9 +73,12 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
             renamed.setdefault(team.id, team.name)
             team.name = f"{renamed[team.id]} ({len(renamed)}.{rnd.randrange(10**6)})"
             db.session.commit()
-        elif kind == "kept":
+        elif kind == "creative":
             nudge_points(creative_id, nudges[0])
             nudges[0] += 1
+        elif kind == "kept":
+            toggle_policy(event_id)
+            policies[0] += 1
         elif kind == "drop":
             drop_participant(event_id, team_ids[0])
         else:
@@ -108,6 +119,8 @@ def leaderboard_ms(app: Flask, slug: str, cookie: str, answered_ids: range) -> d
     db.session.rollback()
     if nudges[0] % 2:  # the seeded points back, for the runs after
         nudge_points(creative_id, nudges[0])
+    if policies[0] % 2:  # the seeded policy back
+        toggle_policy(event_id)
     for team_id, original in renamed.items():  # the seeded names back
         team = db.session.get(Team, team_id)
         assert team is not None
