@@ -60,7 +60,7 @@ index could bound); the answers are now found by time, through a new index on
 ``live.counts`` then read every check-in's flags as JSON text (12-14 ms of a quiet poll on
 SQLite); since migration 0009 it reads one index (``checkin.flagged``, kept with the flags).
 ``python -m bench.live_poll --polls 15 --reuse`` on one seeded database, this code and 2aabc14
-alternated twice (2026-12-04 17:30, a quieter AMD EPYC; the figures include the test client's
+alternated twice (2026-12-04 17:30, 2 cores Intel Xeon; the figures include the test client's
 parse of the 1.2 MB body): a quiet poll 26-27 ms on SQLite against 39-40, after a check-in
 58-60 against 72-74, after an answer 34-36 against 49-50; PostgreSQL alike before and after
 (quiet 33-34 against 33-35 ms). Of the 13 ms of server time a quiet poll now takes on SQLite
