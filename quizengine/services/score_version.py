@@ -252,14 +252,19 @@ def _holds_no_attempt(session: Session, obj: Any) -> bool:
     return session.scalar(select(Attempt.id).where(held).limit(1)) is None
 
 
+def _adjusted(event_id: int, participants: Any) -> Any:
+    """Adjustments of these participants (a list of ids, or a subquery of them), found by
+    their event's index: an event has few, and adjustment.participant_id has no index."""
+    return and_(Adjustment.event_id == event_id, Adjustment.participant_id.in_(participants))
+
+
 def _holds_no_adjustment(session: Session, participant: Participant) -> bool:
     """Has the participant no adjustment (which counts for the team they are in now)? Then
     moving them to another team moves no points: their attempts and submissions keep the team
     they were made for."""
-    mine = and_(
-        Adjustment.event_id == participant.event_id, Adjustment.participant_id == participant.id
+    return not session.scalar(
+        select(exists().where(_adjusted(participant.event_id, [participant.id])))
     )
-    return session.scalar(select(Adjustment.id).where(mine).limit(1)) is None
 
 
 def _holds_no_points(session: Session, obj: Any) -> bool:
@@ -267,8 +272,7 @@ def _holds_no_points(session: Session, obj: Any) -> bool:
     attempt (a submission hangs off one), no submission of the participant's (on a teammate's
     attempt), no adjustment; for a team, none of its members' either (the database deletes
     them with it)? Then deleting it moves no points at all, only names off the boards. One
-    query of indexed look-ups (adjustments by their event's index: they are few), before the
-    flush deletes anything."""
+    query of indexed look-ups, before the flush deletes anything."""
     if isinstance(obj, Task):
         return _holds_no_attempt(session, obj)
     if isinstance(obj, Team):
@@ -279,14 +283,14 @@ def _holds_no_points(session: Session, obj: Any) -> bool:
             Attempt.answered_by_id.in_(members),
             Submission.participant_id.in_(members),
             and_(Adjustment.event_id == obj.event_id, Adjustment.team_id == obj.id),
-            and_(Adjustment.event_id == obj.event_id, Adjustment.participant_id.in_(members)),
+            _adjusted(obj.event_id, members),
         ]
     elif isinstance(obj, Participant):
         held = [
             Attempt.participant_id == obj.id,
             Attempt.answered_by_id == obj.id,
             Submission.participant_id == obj.id,
-            and_(Adjustment.event_id == obj.event_id, Adjustment.participant_id == obj.id),
+            _adjusted(obj.event_id, [obj.id]),
         ]
     else:
         return False
@@ -301,7 +305,11 @@ def _setup_effect(session: Session, obj: Any) -> str:
     if obj in session.deleted:
         if _holds_no_points(session, obj):  # a name off the boards (a task's: none)
             return NAMES if isinstance(obj, Team | Participant) else BUMP
-        return KEPT if _holds_no_attempt(session, obj) else FULL
+        # A task holds points only through attempts; a team or participant may hold only
+        # submissions or adjustments, which are not question points.
+        if isinstance(obj, Team | Participant) and _holds_no_attempt(session, obj):
+            return KEPT
+        return FULL
     if obj in session.new:  # a new team or participant has no points yet, a new task none given
         return NAMES if isinstance(obj, Team | Participant) else BUMP
     if scoring := _moved(obj, SETUP_SCORING[type(obj)]):
