@@ -314,7 +314,7 @@ def flagged(event: Event, undecided_only: bool = False, limit: int = 200) -> lis
     )
     if undecided_only:
         q = q.where(CheckIn.flag_decision.is_(None))
-    return [ci for ci in db.session.scalars(q) if ci.flags]
+    return list(db.session.scalars(q))
 
 
 def refused(event: Event, limit: int = 50) -> list[CheckIn]:
