@@ -105,23 +105,20 @@ SHOWN = 50
 
 class Shown(NamedTuple):
     """What a board page shows of a ranked list: the top rows, the viewer's row when it is
-    not among them, and how many rows are left out."""
+    not among them, and how many rows the list has."""
 
     rows: Sequence[Standing]
     mine: Standing | None
-    hidden: int
+    total: int
 
 
 def _shown(standings: Sequence[Standing], mine: int | None, everything: bool) -> Shown:
     """The top ``SHOWN`` rows of ``standings`` and the row of id ``mine`` below them, or
     every row when ``everything``."""
-    if everything or len(standings) <= SHOWN:
-        return Shown(standings, None, 0)
-    top = standings[:SHOWN]
-    below = None
-    if mine is not None and all(s.id != mine for s in top):
-        below = next((s for s in standings[SHOWN:] if s.id == mine), None)
-    return Shown(top, below, len(standings) - SHOWN)
+    if everything:
+        return Shown(standings, None, len(standings))
+    below = next((s for s in standings[SHOWN:] if s.id == mine), None) if mine is not None else None
+    return Shown(standings[:SHOWN], below, len(standings))
 
 
 @bp.get("/<slug>/")
