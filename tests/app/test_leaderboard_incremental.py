@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -622,40 +624,48 @@ def test_too_many_changed_teams_sum_the_whole_event(ctx, monkeypatch):
     assert _whole_event_sums(seen) >= 2  # the cached path's own full sum, then the check's
 
 
+@contextmanager
+def _own_request(app: Flask) -> Iterator[None]:
+    """Inside a request of its own (own session, own connection), the session removed after
+    it whatever happened."""
+    with app.test_request_context("/", method="POST"):
+        try:
+            yield
+        finally:
+            db.session.remove()
+
+
 def _answer_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[str]) -> None:
     """One writer: answers its player's questions one by one, each in its own request (own
     session, own connection), and reads its team's points right after each commit."""
     for k in range(n):
-        with app.test_request_context("/", method="POST"):
-            try:
-                who = db.session.get(Participant, ids["who"])
-                event = db.session.get(Event, ids["event"])
-                assert who is not None and event is not None
-                task_id = ids["tasks"][k]
-                when = utc_now()
-                db.session.add(
-                    Attempt(
-                        event_id=event.id,
-                        task_id=task_id,
-                        owner=f"team:{who.team_id}",
-                        team_id=who.team_id,
-                        participant_id=who.id,
-                        started_at=when - timedelta(seconds=5),
-                        deadline=when + timedelta(seconds=60),
-                        answered_at=when,
-                        answered_by_id=who.id,
-                        correct=True,
-                        points=1,
-                        status="answered",
-                    )
+        with _own_request(app):
+            who = db.session.get(Participant, ids["who"])
+            event = db.session.get(Event, ids["event"])
+            assert who is not None and event is not None
+            task_id = ids["tasks"][k]
+            when = utc_now()
+            db.session.add(
+                Attempt(
+                    event_id=event.id,
+                    task_id=task_id,
+                    owner=f"team:{who.team_id}",
+                    team_id=who.team_id,
+                    participant_id=who.id,
+                    started_at=when - timedelta(seconds=5),
+                    deadline=when + timedelta(seconds=60),
+                    answered_at=when,
+                    answered_by_id=who.id,
+                    correct=True,
+                    points=1,
+                    status="answered",
                 )
-                db.session.commit()
-                points = leaderboard.team_points(event, who.team_id)
-                board = {s.id: s.points for s in leaderboard.team_standings(event)}
-                if points < k + 1 or board[who.team_id] < k + 1:
-                    seen.append(f"{ids['who']} after answer {k + 1}: {points}, {board}")
-            finally:
-                db.session.remove()
+            )
+            db.session.commit()
+            points = leaderboard.team_points(event, who.team_id)
+            board = {s.id: s.points for s in leaderboard.team_standings(event)}
+            if points < k + 1 or board[who.team_id] < k + 1:
+                seen.append(f"{ids['who']} after answer {k + 1}: {points}, {board}")
 
 
 PER_WRITER = 8  # answers per writer, and corrections of the organizer
@@ -741,38 +751,35 @@ def _correct_in_own_session(app: Flask, ids: dict[str, Any], n: int, seen: list[
     question points: the judged points summed anew), each in its own request; the participant
     board must show the newcomer after the first commit and no longer after the second."""
     for k in range(n):
-        with app.test_request_context("/", method="POST"):
-            try:
-                event = db.session.get(Event, ids["event"])
-                team = db.session.get(Team, ids["team"])
-                assert event is not None and team is not None
-                p = people.create_participant(event, f"Salah daftar {k}", "", team, actor="t")
-                db.session.commit()
-                pid = p.id
-                if pid not in {s.id for s in leaderboard.participant_standings(event)}:
-                    seen.append(f"registered participant {pid} not shown")
-                people.delete_participant(event, p, actor="t")
-                task = db.session.get(Task, ids["tasks"][k % len(ids["tasks"])])
-                assert task is not None
-                task.points += 1
-                db.session.commit()
-                if pid in {s.id for s in leaderboard.participant_standings(event)}:
-                    seen.append(f"deleted participant {pid} still shown")
-                creative = db.session.get(Task, ids["creative"])
-                assert creative is not None
-                creative.points += 1  # the judged point stays under the cap
-                db.session.commit()
-                leaderboard.team_standings(event)
-                snapper = db.session.get(Participant, ids["snapper"])
-                assert snapper is not None
-                snapper.team_id = ids["teams"][(k + 1) % 2]
-                db.session.commit()
-                leaderboard.team_standings(event)
-                event.review_policy = "last" if k % 2 == 0 else "mean"  # one review: as much
-                db.session.commit()
-                leaderboard.team_standings(event)
-            finally:
-                db.session.remove()
+        with _own_request(app):
+            event = db.session.get(Event, ids["event"])
+            team = db.session.get(Team, ids["team"])
+            assert event is not None and team is not None
+            p = people.create_participant(event, f"Salah daftar {k}", "", team, actor="t")
+            db.session.commit()
+            pid = p.id
+            if pid not in {s.id for s in leaderboard.participant_standings(event)}:
+                seen.append(f"registered participant {pid} not shown")
+            people.delete_participant(event, p, actor="t")
+            task = db.session.get(Task, ids["tasks"][k % len(ids["tasks"])])
+            assert task is not None
+            task.points += 1
+            db.session.commit()
+            if pid in {s.id for s in leaderboard.participant_standings(event)}:
+                seen.append(f"deleted participant {pid} still shown")
+            creative = db.session.get(Task, ids["creative"])
+            assert creative is not None
+            creative.points += 1  # the judged point stays under the cap
+            db.session.commit()
+            leaderboard.team_standings(event)
+            snapper = db.session.get(Participant, ids["snapper"])
+            assert snapper is not None
+            snapper.team_id = ids["teams"][(k + 1) % 2]
+            db.session.commit()
+            leaderboard.team_standings(event)
+            event.review_policy = "last" if k % 2 == 0 else "mean"  # one review: as much
+            db.session.commit()
+            leaderboard.team_standings(event)
 
 
 def test_an_organizer_s_corrections_beside_concurrent_answers_miss_nothing(app):
