@@ -204,14 +204,7 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         verdicts.append(f"| {kind}: endpoints with p99 < 150 ms | {', '.join(under) or 'none'} | |")
         errors = sum(r["errors"] for m_, r in ours.items())
         verdicts.append(f"| {kind}: zero errors | {errors} | {_ok(errors == 0)} |")
-        for case, key in (
-            ("after an answer", "_answer"),
-            ("after an edit, a rename", "_edit"),
-            ("after a creative task's points", "_creative"),
-            ("after a full change keeping question points, the review policy", "_kept"),
-            ("after an unplayed participant's deletion", "_drop"),
-            ("after a full change, bulk SQL", "_full"),
-        ):
+        for key, case in CASES[1:]:  # the cached poll is not a case of its own here
             for name, board in (("standings_json", ""), ("people_json", ", individual race")):
                 if f"{name}{key}_ms" not in lb:
                     continue
