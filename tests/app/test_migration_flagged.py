@@ -77,7 +77,7 @@ def test_flagged_is_filled_from_the_flags_and_the_migration_goes_down_and_up(scr
 
 def test_the_model_keeps_flagged_with_the_flags_it_is_given(ctx):
     """Set at creation, in the constructor or afterwards, and cleared with the flags; read
-    back from the database (a refused check-in's count reads the same index)."""
+    back from the database, and counted by the dashboard as open flags."""
     event = make_event()
     cp, team = make_checkpoint(event), make_team(event)
     flag = [{"code": "same_position", "detail": "identical coordinates"}]
