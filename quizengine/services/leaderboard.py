@@ -38,21 +38,9 @@ from quizengine.models import (
 )
 from quizengine.services import score_version
 from quizengine.services.newest import NewestCache
+from quizengine.services.ranking import Ranked, Rows, Standing, ranked
 
 T = TypeVar("T")
-
-
-class Standing(NamedTuple):
-    """One row of a ranked board (a named tuple: immutable, and 5,000 of them are built in
-    half the time of frozen dataclasses)."""
-
-    rank: int
-    id: int  # team id or participant id
-    name: str
-    team_name: str
-    points: int
-    reached_at: datetime | None  # when the current score was reached (tie-break)
-    tasks_done: int
 
 
 @dataclass(frozen=True)
@@ -80,6 +68,9 @@ class _Tally:
             self.tasks_done += 1
         if item.points and (self.reached_at is None or item.at > self.reached_at):
             self.reached_at = item.at
+
+
+_ZERO = _Tally()  # the tally of a row without one (read only: nothing is ever added to it)
 
 
 # Whose points: None (the whole event) or (team ids, participant ids); a row counts when its
@@ -812,32 +803,6 @@ def _narrowed_tally(event: Event, until: datetime | None, scope: tuple[str, int]
     return _merged(q.get(ident), o.get(ident))
 
 
-def _rank(entries: list[tuple[int, str, str, _Tally]]) -> list[Standing]:
-    """Most points first, then who reached the score first (never: last), then by name and
-    id; equal points reached at the same moment share a rank."""
-
-    def order(e: tuple[int, str, str, _Tally]) -> tuple[int, bool, datetime, str, int]:
-        reached = e[3].reached_at
-        return (-e[3].points, reached is None, reached or _NEVER, e[1].casefold(), e[0])
-
-    out: list[Standing] = []
-    previous: tuple[int, datetime | None] | None = None
-    rank = 0
-    make = Standing._make
-    for i, (ident, name, team_name, tally) in enumerate(sorted(entries, key=order), start=1):
-        key = (tally.points, tally.reached_at)
-        if key != previous:
-            rank = i
-            previous = key
-        out.append(
-            make((rank, ident, name, team_name, tally.points, tally.reached_at, tally.tasks_done))
-        )
-    return out
-
-
-_NEVER = datetime.min.replace(tzinfo=UTC)  # stands in for "not reached" (sorted after all)
-
-
 def memo(event: Event, until: datetime | None, name: str, build: Callable[[], T]) -> T:
     """``build()``'s value, kept per process while the event's score version holds: for what
     is derived from the standings alone (ranked lists, a board's JSON body). Never kept when
@@ -868,16 +833,15 @@ def _names(event: Event, name: str, now: score_version.State, query: Any) -> lis
     return rows  # type: ignore[no-any-return]
 
 
-def _team_standings(event: Event, until: datetime | None) -> tuple[Standing, ...]:
+def _team_standings(event: Event, until: datetime | None) -> Ranked:
     now = _state(event)
     teams = _board(event, until, teams_only=True, now=now).teams
-    rows = _names(
-        event, "team names", now, select(Team.id, Team.name).where(Team.event_id == event.id)
-    )
-    return tuple(_rank([(tid, name, name, teams.get(tid, _Tally())) for tid, name in rows]))
+    query = select(Team.id, Team.name, Team.name).where(Team.event_id == event.id)
+    rows = _names(event, "team names", now, query)
+    return _ranked(event, until, "teams", rows, teams)
 
 
-def _participant_standings(event: Event, until: datetime | None) -> tuple[Standing, ...]:
+def _participant_standings(event: Event, until: datetime | None) -> Ranked:
     now = _state(event)
     people = _board(event, until, teams_only=False, now=now).people
     rows = _names(
@@ -888,21 +852,29 @@ def _participant_standings(event: Event, until: datetime | None) -> tuple[Standi
         .outerjoin(Team, Team.id == Participant.team_id)
         .where(Participant.event_id == event.id),
     )
-    ranked = _rank(
-        [(pid, name, tname or "", people.get(pid, _Tally())) for pid, name, tname in rows]
-    )
-    return tuple(ranked)
+    return _ranked(event, until, "people", rows, people)
+
+
+def _ranked(
+    event: Event, until: datetime | None, name: str, rows: Rows, tallies: dict[int, _Tally]
+) -> Ranked:
+    """``rows`` ranked by ``tallies``, from the newest ranking memo() keeps in the slot
+    ``name`` when this process has one (``ranking.ranked``: of the same rows, only those
+    whose tally changed are moved)."""
+    latest = _CACHE.latest(_slot(event, until, name))
+    return ranked(rows, tallies, _ZERO, None if latest is None else latest[1])
 
 
 def team_standings(event: Event, until: datetime | None = None) -> list[Standing]:
     """Teams ranked by points, then by who reached the score first."""
-    return list(memo(event, until, "teams", lambda: _team_standings(event, until)))
+    return list(memo(event, until, "teams", lambda: _team_standings(event, until)).standings)
 
 
 def participant_standings(event: Event, until: datetime | None = None) -> list[Standing]:
     """Participants ranked by the points they scored (answers they gave, their judged
     submissions, their adjustments)."""
-    return list(memo(event, until, "people", lambda: _participant_standings(event, until)))
+    ranking = memo(event, until, "people", lambda: _participant_standings(event, until))
+    return list(ranking.standings)
 
 
 def team_points(event: Event, team_id: int, until: datetime | None = None) -> int:

@@ -35,7 +35,7 @@ from quizengine.models import (
     Task,
     Team,
 )
-from quizengine.services import attempts, leaderboard, people, score_version
+from quizengine.services import attempts, leaderboard, people, ranking, score_version
 from tests.app.test_leaderboard_cache import QueryCounter
 from tests.app.test_live_support import attempt, checkin, judge, review, submission
 from tests.builders import (
@@ -90,6 +90,14 @@ def _assert_current(event: Event, until: Any = None) -> None:
     ).all()
     shown = {s.id: (s.name, s.team_name) for s in leaderboard.participant_standings(event, until)}
     assert shown == {pid: (name, team or "") for pid, name, team in people}
+    # Rank and order too: the boards (ranked from the ranking before, when cached) equal the
+    # fresh tallies sorted anew.
+    zero = leaderboard._ZERO
+    rows = [(tid, name, name) for tid, name in team_names.items()]
+    anew = ranking.ranked(rows, fresh.teams, zero)
+    assert leaderboard.team_standings(event, until) == list(anew.standings)
+    anew = ranking.ranked(people, fresh.people, zero)
+    assert leaderboard.participant_standings(event, until) == list(anew.standings)
 
 
 def _world(mode: str = "team", checkpoints: int = 0) -> SimpleNamespace:
