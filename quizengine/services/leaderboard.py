@@ -859,8 +859,8 @@ def _ranked(
     event: Event, until: datetime | None, name: str, rows: Rows, tallies: dict[int, _Tally]
 ) -> Ranked:
     """``rows`` ranked by ``tallies``, from the newest ranking memo() keeps in the slot
-    ``name`` when this process has one (``ranking.ranked``: of the same rows, only those
-    whose tally changed are moved)."""
+    ``name`` when this process has one (``ranking.ranked``: only the rows whose tally, name
+    or team changed are moved)."""
     latest = _CACHE.latest(_slot(event, until, name))
     return ranked(rows, tallies, _ZERO, None if latest is None else latest[1])
 

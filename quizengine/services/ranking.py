@@ -47,7 +47,9 @@ Rows = Sequence[tuple[int, str, str | None]]  # (id, name, team name) of every r
 
 _NEVER = datetime.min.replace(tzinfo=UTC)  # stands in for "not reached" (sorted after all)
 
-# Past this many changed tallies, sorting every row is about as cheap as moving them one by one.
+# Past this many changed rows, sorting every row is about as cheap as moving them one by one
+# (5,000 rows with random tallies, in process, under load: 500 moved 5.4 ms against 6.3 for a
+# fresh sort, 1,000 moved 7.1 against 6.4; 10 moved 3.0, mostly rows rebuilt between places).
 MAX_MOVED = 500
 
 
@@ -55,7 +57,7 @@ MAX_MOVED = 500
 class Ranked:
     """A ranking and what it was built from: shared between requests, read-only."""
 
-    rows: Rows  # the same object again: the names below are still theirs
+    rows: Rows  # given again as the same object, its names are not compared
     tallies: Mapping[int, Tally]
     names: dict[int, tuple[str, str]]  # id -> (name, team name)
     keys: list[Key]  # in rank order
