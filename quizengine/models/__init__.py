@@ -4,7 +4,13 @@ from quizengine.models.audit import AuditEntry
 from quizengine.models.event import Event, Mode, Participant, Status, Team
 from quizengine.models.organizer import EventRole, Organizer, Role
 from quizengine.models.place import Checkpoint, Kind, Task
-from quizengine.models.play import Attempt, AttemptStatus, CheckIn, owner_key
+from quizengine.models.play import (
+    ANSWERED_STATUSES,
+    Attempt,
+    AttemptStatus,
+    CheckIn,
+    owner_key,
+)
 from quizengine.models.review import (
     Adjustment,
     Review,
@@ -15,6 +21,7 @@ from quizengine.models.review import (
 from quizengine.models.score import ScoreVersion
 
 __all__ = [
+    "ANSWERED_STATUSES",
     "Adjustment",
     "Attempt",
     "AttemptStatus",

@@ -102,6 +102,12 @@ def owner_key(team_id: int | None, participant_id: int, team_mode: bool) -> str:
     return f"participant:{participant_id}"
 
 
+# An answered attempt: ``attempts.answer`` sets this status with the attempt's answer, time and
+# points, and refuses a creative task (services/leaderboard counts these as question answers).
+ANSWERED_STATUSES = (AttemptStatus.ANSWERED.value, AttemptStatus.LATE.value)
+ANSWERED_WHERE = "status IN ({})".format(", ".join(f"'{s}'" for s in ANSWERED_STATUSES))
+
+
 class Attempt(db.Model):
     """One run at one task by its owner. ``owner`` is NOT NULL and unique per task, so the
     database itself refuses a second attempt per team (team mode) or participant (individual).
@@ -129,6 +135,28 @@ class Attempt(db.Model):
             "event_id",
             postgresql_where=text("status = 'submitted'"),
             sqlite_where=text("status = 'submitted'"),
+        ),
+        # A leaderboard summed anew groups the event's answers by team and scorer (the one
+        # who answered, else the one who started; services/leaderboard): here they are in
+        # that order with all the sum reads, so SQLite reads this index alone and sorts
+        # nothing (97,500 answers: 126 ms, 45 with it). Its WHERE names the answered
+        # statuses, which only the sum's query repeats: with "answered_at IS NOT NULL",
+        # which any range on answered_at implies, SQLite (no statistics) scanned the whole
+        # index for the live feed's answers rather than search ix_attempt_answered_at.
+        # PostgreSQL hashes a scan of one event's table faster, and takes the index once
+        # the table holds other events.
+        Index(
+            "ix_attempt_event_answered",
+            "event_id",
+            "team_id",
+            text("coalesce(answered_by_id, participant_id)"),
+            "points",
+            "answered_at",
+            "answered_by_id",
+            "participant_id",
+            "status",
+            postgresql_where=text(ANSWERED_WHERE),
+            sqlite_where=text(ANSWERED_WHERE),
         ),
     )
 

@@ -378,3 +378,29 @@ def test_one_team_or_player_score_is_read_by_index_lookups(ctx):
         or (EVENT_WALK.search(line) and not line.startswith("SEARCH adjustment "))
     ]
     assert walks == []
+
+
+def test_an_event_s_sum_reads_its_answers_from_one_index_in_order(ctx):
+    """A board summed anew groups the event's answers by (team, scorer), or by team: SQLite
+    reads them from ix_attempt_event_answered alone, already in that order (no temporary
+    B-tree, no table row, no task joined: 126 ms against 45 for the benchmark's 97,500)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner, without statistics")
+    event = _world().event
+    seen: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, params, *_rest) -> None:
+        if "FROM attempt" in statement and "GROUP BY" in statement:
+            seen.append((statement, params))
+
+    sa_event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        for teams_only in (False, True):
+            now = leaderboard._state(event)
+            leaderboard._compute_board(event, None, teams_only=teams_only, now=now)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", keep)
+    answers = [(sql, params) for sql, params in seen if "submission" not in sql]
+    assert len(answers) == 2, seen  # (team, scorer), then team; not the judged points
+    covering = "SEARCH attempt USING COVERING INDEX ix_attempt_event_answered (event_id=?)"
+    assert _plans(answers) == [covering, covering]
