@@ -22,9 +22,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Index, bindparam, select, text, update
+from sqlalchemy import Index, bindparam, select, update
 
 from bench.plan import make_app
+from quizengine.database import has_index
 
 
 def _index(name: str) -> Index:
@@ -34,17 +35,6 @@ def _index(name: str) -> Index:
     if not found:
         raise SystemExit(f"attempt has no index {name!r} in the models")
     return found[0]
-
-
-def _exists(conn: Any, name: str) -> bool:
-    """Is the index in the database? (SQLAlchemy's reflection skips an index on an
-    expression in SQLite.)"""
-    catalog = (
-        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = :name"
-        if conn.dialect.name == "sqlite"
-        else "SELECT count(*) FROM pg_indexes WHERE indexname = :name"
-    )
-    return bool(conn.execute(text(catalog), {"name": name}).scalar_one())
 
 
 def _drop(conn: Any, name: str) -> None:
@@ -112,7 +102,7 @@ def main() -> None:
     with app.app_context():
         engine = db.engine
         with engine.connect() as conn:
-            had = _exists(conn, args.index)
+            had = has_index(conn, args.index)
             ids = list(
                 conn.scalars(
                     select(Attempt.id)

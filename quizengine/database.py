@@ -1,5 +1,6 @@
 """Database engine set-up: SQLite in WAL whose requests take the write lock only when they
-start writing; PostgreSQL whose read-only transactions end with COMMIT.
+start writing; PostgreSQL whose read-only transactions end with COMMIT. And ``has_index``,
+the one catalog question reflection cannot answer on SQLite.
 
 SQLite has one writer at a time. A request's transaction begins DEFERRED, so its reads (who is
 asking, the checkpoint, the event, the form's checks) run on a snapshot without the lock;
@@ -33,7 +34,7 @@ import sqlite3
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 
 MODE = "quizengine.sqlite_mode"  # connection info: "deferred" | "immediate"
@@ -126,3 +127,16 @@ def configure_engine(engine: Engine) -> None:
         event.listen(engine, "before_cursor_execute", _pg_note_write)
         event.listen(engine, "commit", _pg_committed)
         event.listen(engine, "rollback", _pg_rollback)
+
+
+def has_index(conn: Connection, name: str) -> bool:
+    """Does the database (PostgreSQL: the current schema) hold an index of this name?
+    SQLAlchemy's reflection leaves out SQLite's indexes on an expression, such as
+    ix_attempt_event_answered."""
+    catalog = (
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = :name"
+        if conn.dialect.name == "sqlite"
+        else "SELECT count(*) FROM pg_indexes"
+        " WHERE indexname = :name AND schemaname = current_schema()"
+    )
+    return bool(conn.execute(text(catalog), {"name": name}).scalar_one())

@@ -139,12 +139,13 @@ class Attempt(db.Model):
         # A leaderboard summed anew groups the event's answers by team and scorer (the one
         # who answered, else the one who started; services/leaderboard): here they are in
         # that order with all the sum reads, so SQLite reads this index alone and sorts
-        # nothing (97,500 answers: 126 ms, 45 with it). Its WHERE names the answered
+        # nothing (97,500 answers: 126-137 ms for the query, about 30 with it; a team race's
+        # board summed anew 42-46 ms against 63-66, bench/README). Its WHERE names the answered
         # statuses, which only the sum's query repeats: with "answered_at IS NOT NULL",
         # which any range on answered_at implies, SQLite (no statistics) scanned the whole
         # index for the live feed's answers rather than search ix_attempt_answered_at.
-        # PostgreSQL hashes a scan of one event's table faster, and takes the index once
-        # the table holds other events.
+        # PostgreSQL hashes a scan of the table instead on the benchmark's one-event
+        # database; the index costs its answers nothing measurable (bench.index_cost).
         Index(
             "ix_attempt_event_answered",
             "event_id",

@@ -383,7 +383,8 @@ def test_one_team_or_player_score_is_read_by_index_lookups(ctx):
 def test_an_event_s_sum_reads_its_answers_from_one_index_in_order(ctx):
     """A board summed anew groups the event's answers by (team, scorer), or by team: SQLite
     reads them from ix_attempt_event_answered alone, already in that order (no temporary
-    B-tree, no table row, no task joined: 126 ms against 45 for the benchmark's 97,500)."""
+    B-tree, no table row, no task joined: about 30 ms against 126-137 for the benchmark's
+    97,500)."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's planner, without statistics")
     event = _world().event
