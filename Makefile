@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app quizengine
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The base of printed links and QR codes; by default where `make run` serves.
+PUBLIC_URL ?= http://$(HOST):$(PORT)
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
@@ -35,9 +37,9 @@ install-test: $(BIN)/.installed-test
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo
+	PUBLIC_URL=$(PUBLIC_URL) $(FLASK) demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_URL=$(PUBLIC_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: test-sqlite test-postgres
 
