@@ -26,11 +26,11 @@ from sqlalchemy import Index, bindparam, select, update
 
 from bench.plan import make_app
 from quizengine.database import has_index
+from quizengine.extensions import db
+from quizengine.models import Attempt
 
 
 def _index(name: str) -> Index:
-    from quizengine.models import Attempt
-
     found = [index for index in Attempt.__table__.indexes if index.name == name]
     if not found:
         raise SystemExit(f"attempt has no index {name!r} in the models")
@@ -43,8 +43,6 @@ def _drop(conn: Any, name: str) -> None:
 
 def _answer_each(engine: Any, ids: list[int]) -> float:
     """µs per answer: each attempt answered in a transaction of its own."""
-    from quizengine.models import Attempt
-
     now = datetime.now(UTC)
     answer = (
         update(Attempt)
@@ -66,8 +64,6 @@ def _answer_each(engine: Any, ids: list[int]) -> float:
 
 
 def _unanswer(engine: Any, ids: list[int]) -> None:
-    from quizengine.models import Attempt
-
     with engine.begin() as conn:
         conn.execute(
             update(Attempt)
@@ -95,9 +91,6 @@ def main() -> None:
     if args.answers < 1 or args.runs < 1:
         parser.error("--answers and --runs must be 1 or more")
     app = make_app(args.db, "bench-index-cost")
-    from quizengine.extensions import db
-    from quizengine.models import Attempt
-
     index = _index(args.index)
     with app.app_context():
         engine = db.engine

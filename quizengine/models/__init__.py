@@ -4,13 +4,7 @@ from quizengine.models.audit import AuditEntry
 from quizengine.models.event import Event, Mode, Participant, Status, Team
 from quizengine.models.organizer import EventRole, Organizer, Role
 from quizengine.models.place import Checkpoint, Kind, Task
-from quizengine.models.play import (
-    ANSWERED_STATUSES,
-    Attempt,
-    AttemptStatus,
-    CheckIn,
-    owner_key,
-)
+from quizengine.models.play import ANSWERED, SCORER, Attempt, AttemptStatus, CheckIn, owner_key
 from quizengine.models.review import (
     Adjustment,
     Review,
@@ -21,7 +15,8 @@ from quizengine.models.review import (
 from quizengine.models.score import ScoreVersion
 
 __all__ = [
-    "ANSWERED_STATUSES",
+    "ANSWERED",
+    "SCORER",
     "Adjustment",
     "Attempt",
     "AttemptStatus",

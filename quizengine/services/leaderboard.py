@@ -27,7 +27,6 @@ from sqlalchemy import (
     case,
     false,
     func,
-    literal_column,
     or_,
     select,
 )
@@ -36,7 +35,8 @@ from sqlalchemy.orm import aliased
 from checkpoints.scoring import mean_points
 from quizengine.extensions import db
 from quizengine.models import (
-    ANSWERED_STATUSES,
+    ANSWERED,
+    SCORER,
     Adjustment,
     Attempt,
     AttemptStatus,
@@ -249,17 +249,14 @@ def _question_where(bounded: bool) -> list[Any]:
     """The conditions of counted question attempts, the event first (see below). An answered
     attempt is a question's: ``attempts.answer`` refuses a creative task, and a task's kind
     cannot change once it has attempts (``services.tasks``). So no task is joined: its kind,
-    looked up for each of 97,500 answers, was a third of an event's sum. The statuses are
-    written out as literals, as the WHERE of ix_attempt_event_answered: SQLite takes a
-    partial index only for a term that repeats it (a bound parameter does not)."""
-    where = [Attempt.event_id == bindparam("event_id"), _ANSWERED]
+    looked up for each of 97,500 answers, was a third of an event's sum. ``ANSWERED`` is the
+    WHERE of ix_attempt_event_answered, which SQLite reads only for a term that repeats it."""
+    where = [Attempt.event_id == bindparam("event_id"), ANSWERED]
     if bounded:
         where.append(Attempt.answered_at <= bindparam("until"))
     return where
 
 
-_ANSWERED = Attempt.status.in_([literal_column(f"'{status}'") for status in ANSWERED_STATUSES])
-_SCORER = func.coalesce(Attempt.answered_by_id, Attempt.participant_id)
 _REACHED = func.max(case((Attempt.points != 0, Attempt.answered_at)))
 
 
@@ -269,7 +266,7 @@ def _question_items_query(bounded: bool) -> Select[Any]:
         Attempt.id,
         Attempt.task_id,
         Attempt.team_id,
-        _SCORER,
+        SCORER,
         Attempt.points,
         Attempt.answered_at,
     ).where(*_question_where(bounded))
@@ -343,9 +340,9 @@ def _question_tallies(
 @cache
 def _pairs_query(bounded: bool) -> Select[Any]:
     return (
-        select(Attempt.team_id, _SCORER, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
+        select(Attempt.team_id, SCORER, func.sum(Attempt.points), func.count(Attempt.id), _REACHED)
         .where(*_question_where(bounded))
-        .group_by(Attempt.team_id, _SCORER)
+        .group_by(Attempt.team_id, SCORER)
     )
 
 
@@ -371,7 +368,7 @@ def _question_tallies_of(
 def _grouped_query(key: str, named: str | None, bounded: bool) -> Select[Any]:
     """Question points per ``key`` ("team" or "scorer") of the event, or (``named``) of the
     "teams" or the "people" named."""
-    column = Attempt.team_id if key == "team" else _SCORER
+    column = Attempt.team_id if key == "team" else SCORER
     where = _question_where(bounded)
     if named == "teams":
         where.append(Attempt.team_id.in_(bindparam("teams", expanding=True)))

@@ -48,6 +48,8 @@ from tests.builders import (
     make_team,
 )
 
+NARROWED = re.compile(r" IN \((?:\?|%\()")  # ids bound: "IN (?, ..." or "IN (%(teams_1_1)s, ..."
+
 
 def _whole_event_sums(counter: QueryCounter) -> int:
     """GROUP BYs over the whole event's attempts (not narrowed by an IN list of bound ids;
@@ -57,9 +59,6 @@ def _whole_event_sums(counter: QueryCounter) -> int:
         "GROUP BY" in s.upper() and not NARROWED.search(s) and "sum(attempt.points)" in s
         for s in counter.statements
     )
-
-
-NARROWED = re.compile(r" IN \((?:\?|%\()")  # ids bound: "IN (?, ..." or "IN (%(teams_1_1)s, ..."
 
 
 def _tuples(tallies: dict[int, Any]) -> dict[int, tuple[int, Any, int]]:

@@ -3,8 +3,8 @@
 A leaderboard summed anew (after bulk SQL, hand-edited attempts or a restart) groups the
 event's answers by (team, scorer): SQLite sorted the 97,500 answers of the benchmark in a
 temporary B-tree, 126-137 ms of the query. This partial index holds them in that order with
-the columns the sum reads, so the query reads it alone (about 30 ms). Partial on the answered statuses,
-which only the sum's query names (see models.play).
+the columns the sum reads, so the query reads it alone (about 30 ms). Partial on the answered
+statuses, which only the sum's query names (models.play: ANSWERED, SCORER).
 
 Revision ID: 0010
 Revises: 0009
