@@ -321,3 +321,52 @@ def test_csrf_is_required(app: Any, client: Any) -> None:
     assert refused.status_code == 400 and forged.status_code == 400
     assert "reload the page" in refused.json["message"]
     assert ok.status_code == 200 and ok.json["accepted"], ok.json
+
+
+@pytest.mark.parametrize("mode", ["team", "individual"])
+def test_access_is_read_from_the_participant_s_and_team_s_own_check_ins(
+    ctx: Any, mode: str
+) -> None:
+    """Whether a checkpoint is unlocked for a participant (checkpoint page, task page, start,
+    answer, home page) is read from their own accepted check-ins there and, in a team race,
+    their team's, each by (participant or team, checkpoint) from an index alone: never from
+    the checkpoint's check-ins, everyone's (SQLite has no statistics; it took
+    ix_checkin_checkpoint_id before, 0.4-0.55 ms a request at 500 teams), never a scan."""
+    from sqlalchemy import event as sa_event
+
+    from quizengine.services.attempts import task_for_start
+    from quizengine.services.checkins import checkpoint_with_access, visited_checkpoints
+    from tests.app.test_leaderboard_cache import _plans
+    from tests.app.test_live_support import checkin
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner, without statistics")
+    w = world(mode=mode)
+    for n in range(3):  # others at the same checkpoint
+        rival = make_participant(w.event, make_team(w.event, f"Rivals {n}"), f"Rival {n}")
+        checkin(w.event, w.cp, NOON, rival)
+    checkin(w.event, w.cp, NOON, w.alice)
+    db.session.commit()
+    seen: list[tuple[str, object]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, params: object, *_rest: Any) -> None:
+        if "FROM checkin" in statement:
+            seen.append((statement, params))
+
+    sa_event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert has_access(w.alice, w.cp)
+        assert checkpoint_with_access(w.cp.code, w.alice) == (w.cp, True)
+        found = task_for_start(w.alice, w.question.id)
+        assert found is not None and found[1].access
+        assert [v.id for v in visited_checkpoints(w.alice)] == [w.cp.id]
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", keep)
+    assert len(seen) == 4, seen
+    lines = [line for line in _plans(seen) if line.startswith(("SCAN checkin", "SEARCH checkin"))]
+    search = "SEARCH checkin USING COVERING INDEX ix_checkin_{}_checkpoint ({}_id=?{})"
+    here = " AND checkpoint_id=? AND accepted=?"
+    owners = ["participant", "team"] if mode == "team" else ["participant"]
+    expected = [search.format(o, o, here) for _ in range(3) for o in owners]
+    expected += [search.format(o, o, "") for o in owners]  # all visited checkpoints
+    assert lines == expected
