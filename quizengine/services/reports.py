@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from quizengine.models import (
     CheckIn,
     Checkpoint,
     Event,
+    Kind,
     Participant,
     Submission,
     SubmissionFile,
@@ -40,7 +42,7 @@ IOF_NS = "http://www.orienteering.org/datastandard/3.0"
 FMT = "%Y-%m-%d %H:%M:%S"
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
+def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
@@ -56,19 +58,22 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def _local(event: Event, dt: datetime | None) -> str:
-    return format_local(dt, event.timezone, FMT) if dt is not None else ""
-
-
 def _answer_text(answer: Any) -> str:
     if answer is None:
         return ""
     return answer if isinstance(answer, str) else str(answer)
 
 
-def results_rows(event: Event) -> list[list[Any]]:
-    """One row per attempt: team, participant, task, checkpoint, times, answer, points."""
-    creative = {i.attempt_id: i.points for i in scored_items(event) if i.source == "creative"}
+def results_rows(event: Event) -> Iterator[list[Any]]:
+    """One row per attempt: team, participant, task, checkpoint, times, answer, points.
+
+    Read as plain columns, one row at a time, not as ORM objects: at 117,900 attempts the
+    objects took 9 s and 440 MB of a worker (the file is 14 MB)."""
+    creative = {
+        i.attempt_id: i.points
+        for i in scored_items(event, questions=False)
+        if i.source == "creative"
+    }
     texts: dict[int, str] = {}
     for attempt_id, text, n_files in db.session.execute(
         select(Submission.attempt_id, Submission.text, func.count(SubmissionFile.id))
@@ -79,8 +84,23 @@ def results_rows(event: Event) -> list[list[Any]]:
     ):
         texts[attempt_id] = f"{text} [{n_files} photo(s)]" if n_files else text
     answerer = aliased(Participant)
-    rows = db.session.execute(
-        select(Attempt, Task, Checkpoint.name, Team.name, Participant.name, answerer.name)
+    statement = (
+        select(
+            Attempt.id,
+            Attempt.started_at,
+            Attempt.answered_at,
+            Attempt.answer,
+            Attempt.correct,
+            Attempt.points,
+            Attempt.status,
+            Task.title,
+            Task.prompt,
+            Task.kind,
+            Checkpoint.name,
+            Team.name,
+            Participant.name,
+            answerer.name,
+        )
         .join(Task, Task.id == Attempt.task_id)
         .outerjoin(Checkpoint, Checkpoint.id == Task.checkpoint_id)
         .outerjoin(Team, Team.id == Attempt.team_id)
@@ -88,33 +108,44 @@ def results_rows(event: Event) -> list[list[Any]]:
         .outerjoin(answerer, answerer.id == Attempt.answered_by_id)
         .where(Attempt.event_id == event.id)
         .order_by(Team.name, Participant.name, Task.position, Attempt.id)
-    ).all()
-    out: list[list[Any]] = []
-    for attempt, task, cp_name, team_name, starter, answered_by in rows:
-        done_at = attempt.answered_at
-        elapsed = (done_at - attempt.started_at).total_seconds() if done_at else None
-        if task.is_creative:
-            answer, points, correct = texts.get(attempt.id, ""), creative.get(attempt.id, 0), ""
+    )
+    zone_name = event.timezone
+    for (
+        attempt_id,
+        started_at,
+        done_at,
+        given,
+        right,
+        got,
+        status,
+        title,
+        prompt,
+        kind,
+        cp_name,
+        team_name,
+        starter,
+        answered_by,
+    ) in db.session.connection().execute(statement):
+        elapsed = (done_at - started_at).total_seconds() if done_at else None
+        if kind == Kind.CREATIVE:
+            answer, points, correct = texts.get(attempt_id, ""), creative.get(attempt_id, 0), ""
         else:
-            answer, points = _answer_text(attempt.answer), attempt.points
-            correct = "" if attempt.correct is None else ("yes" if attempt.correct else "no")
-        out.append(
-            [
-                team_name or "",
-                answered_by or starter,
-                task.title or task.prompt[:80],
-                task.kind,
-                cp_name or "",
-                _local(event, attempt.started_at),
-                _local(event, done_at),
-                None if elapsed is None else round(elapsed, 1),
-                answer,
-                correct,
-                points,
-                attempt.status,
-            ]
-        )
-    return out
+            answer, points = _answer_text(given), got
+            correct = "" if right is None else ("yes" if right else "no")
+        yield [
+            team_name or "",
+            answered_by or starter,
+            title or prompt[:80],
+            kind,
+            cp_name or "",
+            format_local(started_at, zone_name, FMT),
+            "" if done_at is None else format_local(done_at, zone_name, FMT),
+            None if elapsed is None else round(elapsed, 1),
+            answer,
+            correct,
+            points,
+            status,
+        ]
 
 
 RESULTS_HEADER = [
@@ -156,35 +187,68 @@ CHECKINS_HEADER = [
 
 
 def checkins_csv(event: Event) -> str:
-    rows = db.session.execute(
-        select(CheckIn, Checkpoint.name, Checkpoint.code, Team.name, Participant.name)
+    """Every try to check in, oldest first (plain columns, not ORM objects: see
+    ``results_rows``)."""
+    rows = db.session.connection().execute(
+        select(
+            CheckIn.created_at,
+            CheckIn.accepted,
+            CheckIn.verdict,
+            CheckIn.distance_m,
+            CheckIn.accuracy_m,
+            CheckIn.lat,
+            CheckIn.lon,
+            CheckIn.flags,
+            CheckIn.flag_decision,
+            CheckIn.reason,
+            Checkpoint.name,
+            Checkpoint.code,
+            Team.name,
+            Participant.name,
+        )
         .join(Checkpoint, Checkpoint.id == CheckIn.checkpoint_id)
         .outerjoin(Participant, Participant.id == CheckIn.participant_id)
         .outerjoin(Team, Team.id == func.coalesce(CheckIn.team_id, Participant.team_id))
         .where(CheckIn.event_id == event.id)
         .order_by(CheckIn.created_at, CheckIn.id)
-    ).all()
+    )
+    zone_name = event.timezone
     return _csv(
         CHECKINS_HEADER,
-        [
+        (
             [
-                _local(event, ci.created_at),
+                format_local(created_at, zone_name, FMT),
                 team or "",
                 person or "",
                 cp_name,
                 code,
-                "yes" if ci.accepted else "no",
-                ci.verdict,
-                None if ci.distance_m is None else round(ci.distance_m, 1),
-                ci.accuracy_m,
-                ci.lat,
-                ci.lon,
-                "; ".join(f"{f.get('code')}: {f.get('detail', '')}" for f in ci.flags or []),
-                ci.flag_decision or "",
-                ci.reason,
+                "yes" if accepted else "no",
+                verdict,
+                None if distance_m is None else round(distance_m, 1),
+                accuracy_m,
+                lat,
+                lon,
+                "; ".join(f"{f.get('code')}: {f.get('detail', '')}" for f in flags or []),
+                flag_decision or "",
+                reason,
             ]
-            for ci, cp_name, code, team, person in rows
-        ],
+            for (
+                created_at,
+                accepted,
+                verdict,
+                distance_m,
+                accuracy_m,
+                lat,
+                lon,
+                flags,
+                flag_decision,
+                reason,
+                cp_name,
+                code,
+                team,
+                person,
+            ) in rows
+        ),
     )
 
 
