@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
 from flask import Response, abort, g, render_template
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from checkpoints.timeutil import format_local, utc_now
 from quizengine.models import Event, Role
@@ -76,10 +80,39 @@ def report_print(event: Event) -> str:
         event=event,
         teams=leaderboard.team_standings(event) if event.mode == "team" else [],
         people=leaderboard.participant_standings(event),
-        rows=reports.results_rows(event),
+        answers=_answer_rows(reports.results_rows(event)),
         printed=local_date(now, event.timezone, "d MMM y HH:mm"),
         window=(
             local_date(event.starts_at, event.timezone, "d MMM y HH:mm"),
             format_local(event.ends_at, event.timezone, "%H:%M"),
         ),
+    )
+
+
+class _Html(NamedTuple):
+    """HTML built here, every value escaped: in a template, ``{{ it }}`` is ``html``."""
+
+    html: str
+
+    def __html__(self) -> str:
+        return self.html
+
+
+def _answer_rows(rows: Iterable[list[Any]]) -> _Html:
+    """The printed report's rows of every answer (team, participant, task, time, answer,
+    points) as one piece of HTML. A Jinja loop over a city-wide race's 117,900 rows cost a
+    second and 100 MB of a worker more than this, in fragments it joined at the end."""
+
+    def cell(value: Any) -> str:
+        return "" if value is None else str(escape(value))
+
+    return _Html(
+        "".join(
+            [
+                f"<tr><td>{cell(r[0])}</td><td>{cell(r[1])}</td><td>{cell(r[2])}</td>"
+                f"<td>{cell(r[6])}</td><td>{cell(r[8])}</td>"
+                f'<td class="num">{cell(r[10])}</td></tr>'
+                for r in rows
+            ]
+        )
     )

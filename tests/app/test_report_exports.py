@@ -100,6 +100,9 @@ def test_downloads_and_print_page(client, world):
     page = client.get(f"{base}/print").get_data(as_text=True)
     assert "Latihan Malang" in page and "organize/print.css" in page
     assert page.index("Merah") < page.index("Biru")  # ranked
+    # Every answer, escaped (the rows are built in Python, not by the template).
+    assert "<td>Ana Rahma</td><td>Tahun Tugu</td>" in page and "<td>1953</td>" in page
+    assert "<td>=cmd|&#39; /C calc&#39;!A0</td>" in page and "calc'" not in page
 
 
 def test_iof_xml_result_list(client, world):
