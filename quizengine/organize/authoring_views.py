@@ -144,6 +144,7 @@ def teams(event: Event) -> Page:
         "organize/teams.html",
         form,
         event=event,
+        loners=people.without_team(event),
         public_url=current_app.config["PUBLIC_URL"],
     )
 

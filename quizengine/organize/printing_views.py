@@ -9,7 +9,7 @@ from checkpoints.qr import qr_svg
 from quizengine.models import Event, Role
 from quizengine.organize import access
 from quizengine.organize.views import bp
-from quizengine.services import printing
+from quizengine.services import events, printing
 
 ORGANIZER = Role.ORGANIZER.value
 
@@ -20,7 +20,14 @@ def _force() -> bool:
 
 def _refused(event: Event, exc: printing.LocalUrlRefused) -> tuple[str, int]:
     """409: the print page again, saying why nothing was printed and how to force it."""
-    return render_template("organize/print.html", event=event, refusal=str(exc), local=True), 409
+    page = render_template(
+        "organize/print.html",
+        event=event,
+        sizes=events.sizes(event),
+        refusal=str(exc),
+        local=True,
+    )
+    return page, 409
 
 
 @bp.get("/e/<slug>/print")
@@ -30,6 +37,7 @@ def print_home(event: Event) -> str:
     return render_template(
         "organize/print.html",
         event=event,
+        sizes=events.sizes(event),
         refusal=None,
         local=printing.local_host(public_url) is not None,
         public_url=public_url,

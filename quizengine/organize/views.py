@@ -134,7 +134,7 @@ def event_import() -> tuple[str, int] | Response:
 @access.event_view(Role.JUDGE.value)
 def event(event: Event) -> str:
     """The event's overview: settings at a glance, counts, links to every area."""
-    return render_template("organize/event.html", event=event)
+    return render_template("organize/event.html", event=event, sizes=event_service.sizes(event))
 
 
 @bp.get("/e/<slug>/people")

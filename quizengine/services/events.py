@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from checkpoints.codes import new_join_code, new_public_code, new_secret, slugify
 from checkpoints.eventfile import (
@@ -20,7 +21,7 @@ from checkpoints.eventfile import (
 from checkpoints.timeutil import local_to_utc, to_local
 from quizengine.extensions import db
 from quizengine.models import Checkpoint, Event, Participant, Task, Team
-from quizengine.services import audit
+from quizengine.services import audit, people, places
 from quizengine.services.authoring import first_free
 
 
@@ -170,6 +171,8 @@ def _naive_local(event: Event, value: object) -> object:
 
 def export_event(event: Event) -> EventSpec:
     """The event file for ``event``: importing it gives an equal event (codes included)."""
+    people.preload_teams(event)  # in a few queries, not one per team and per checkpoint
+    places.preload_checkpoints(event)
     teams: list[TeamSpec] = []
     for team in event.teams:
         teams.append(
@@ -215,6 +218,24 @@ def export_event(event: Event) -> EventSpec:
         checkpoints=checkpoints,
         tasks=[_task_spec(t) for t in event.tasks if t.checkpoint_id is None],
     )
+
+
+class Sizes(NamedTuple):
+    teams: int
+    participants: int
+    checkpoints: int
+    tasks: int
+
+
+def sizes(event: Event) -> Sizes:
+    """How many teams, participants, checkpoints and tasks the event has, in one statement.
+    (The overview and the print page took ``len()`` of each relationship, which loaded the
+    event's 5,000 participants to count them: 0.13 s a page.)"""
+    counts = [
+        select(func.count(model.id)).where(model.event_id == event.id).scalar_subquery()
+        for model in (Team, Participant, Checkpoint, Task)
+    ]
+    return Sizes(*db.session.execute(select(*counts)).one())
 
 
 def event_by_slug(slug: str) -> Event | None:

@@ -108,10 +108,13 @@ def delete_checkpoint(event: Event, cp: Checkpoint, *, actor: str) -> None:
 
 
 def preload_checkpoints(event: Event) -> None:
-    """Load the event's checkpoints with their tasks in two queries, for the pages that list
-    them all (instead of one query per checkpoint or task)."""
+    """Load the event's checkpoints with their tasks, and its tasks, onto ``event`` in three
+    queries, for the pages that list them all (instead of one query per checkpoint). Loaded
+    through the event, so they stay in the session as long as it does (see
+    ``people.preload_teams``)."""
     db.session.scalars(
-        select(Checkpoint)
-        .where(Checkpoint.event_id == event.id)
-        .options(selectinload(Checkpoint.tasks))
+        select(Event)
+        .where(Event.id == event.id)
+        .options(selectinload(Event.checkpoints).selectinload(Checkpoint.tasks))
+        .options(selectinload(Event.tasks))
     ).all()

@@ -14,6 +14,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from checkpoints.scoring import review_points
 from quizengine.extensions import db
@@ -57,7 +58,9 @@ def pending_count(event: Event) -> int:
 
 
 def queue(event: Event, judge_id: int, status: str = "pending") -> list[QueueEntry]:
-    """Submissions with ``status``, oldest first, with whether this judge already scored it."""
+    """Submissions with ``status``, oldest first, with whether this judge already scored it;
+    each with its attempt's team, its author and its files (what the queue shows), loaded in
+    the same few statements whatever the number of submissions."""
     if status not in {s.value for s in SubmissionStatus}:
         raise ReviewError(_("unknown status"))
     rows = db.session.execute(
@@ -66,6 +69,11 @@ def queue(event: Event, judge_id: int, status: str = "pending") -> list[QueueEnt
         .join(Task, Task.id == Attempt.task_id)
         .where(Submission.event_id == event.id, Submission.status == status)
         .order_by(Submission.created_at, Submission.id)
+        .options(
+            contains_eager(Submission.attempt).joinedload(Attempt.team),
+            joinedload(Submission.participant),
+            selectinload(Submission.files),
+        )
     ).all()
     mine = set(
         db.session.scalars(
