@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from checkpoints.codes import new_join_code, new_public_code, new_secret, slugify
 from checkpoints.eventfile import (
@@ -251,6 +252,12 @@ def checkpoint_url(public_url: str, checkpoint: Checkpoint) -> str:
 
 
 def roster(event: Event) -> Iterable[Participant]:
-    return sorted(
-        event.participants, key=lambda p: ((p.team.name if p.team else ""), p.name.casefold())
+    """The event's participants with their teams (one statement: the badges read each one's
+    team, one query per team before), by team name, then name."""
+    people = db.session.scalars(
+        select(Participant)
+        .where(Participant.event_id == event.id)
+        .options(joinedload(Participant.team))
+        .order_by(Participant.id)
     )
+    return sorted(people, key=lambda p: ((p.team.name if p.team else ""), p.name.casefold()))

@@ -28,7 +28,9 @@ from tests.builders import (
 PAGES = [
     "/", "/checkpoints", "/tasks", "/teams", "/event.yaml", "/people", "/settings", "/print",
     "/corrections", "/live", "/live.json", "/reviews", "/reports", "/reports/results.csv",
-    "/reports/checkins.csv", "/reports/results.xml", "/reports/print",
+    "/reports/checkins.csv", "/reports/results.xml", "/reports/print", "/reviews?status=approved",
+    "/print/badges?force=1", "/print/badges.pdf?force=1", "/print/sheets?force=1",
+    "/print/sheets.pdf?force=1",
 ]  # fmt: skip
 
 _names = count(1)
