@@ -108,13 +108,12 @@ def delete_checkpoint(event: Event, cp: Checkpoint, *, actor: str) -> None:
 
 
 def preload_checkpoints(event: Event) -> None:
-    """Load the event's checkpoints with their tasks, and its tasks, onto ``event`` in three
-    queries, for the pages that list them all (instead of one query per checkpoint). Loaded
-    through the event, so they stay in the session as long as it does (see
-    ``people.preload_teams``)."""
+    """Load the event's checkpoints with their tasks onto ``event`` in two queries, for the
+    pages that list them all (instead of one query per checkpoint; ``event.tasks`` is then
+    one more, its tasks found loaded). Loaded through the event, so they stay in the session
+    as long as it does (see ``people.preload_teams``)."""
     db.session.scalars(
         select(Event)
         .where(Event.id == event.id)
         .options(selectinload(Event.checkpoints).selectinload(Checkpoint.tasks))
-        .options(selectinload(Event.tasks))
     ).all()
