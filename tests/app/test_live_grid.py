@@ -574,3 +574,68 @@ def test_a_random_walk_keeps_the_advanced_grid_equal_to_the_reference(ctx):
             totals = [c["total"] for c in same_as_reference(w.event)["rows"][0]["cells"]]
         assert _whole_grid_sums(seen.statements) == 0
         assert totals == [before_totals[0] + 1, *before_totals[1:]], (before_totals, totals)
+
+
+def _visit_reads(statements: list[str]) -> tuple[int, int]:
+    """(reads of all the event's accepted check-ins, reads of only those above an id)."""
+    checkins = [s for s in statements if "FROM checkin" in s and "GROUP BY" not in s]
+    above = sum("checkin.id >" in s for s in checkins)
+    whole = sum("checkin.accepted IS" in s and "checkin.id >" not in s for s in checkins)
+    return whole, above
+
+
+def test_new_check_ins_are_read_alone_and_a_late_lower_id_reads_them_all(ctx):
+    """During a race every dashboard poll follows new check-ins: only those are read (the
+    check-ins above the highest id the kept visits were made from), in both modes, refused,
+    manual and members' ones alike, and the grid equals the reference. A check-in that
+    commits after the dashboard saw a higher id is not above it: its poll reads them all."""
+    from tests.app.test_leaderboard_cache import QueryCounter
+
+    for mode in ("team", "individual"):
+        w = _grid_world(mode)
+        same_as_reference(w.event)
+        rnd = random.Random(f"visits-{mode}")
+        for step in range(12):
+            who, cp = rnd.choice(w.people), rnd.choice(w.cps)
+            kind = rnd.choice(["member", "refused", "manual"] if mode == "team" else ["own", "no"])
+            if kind == "manual":
+                checkin(w.event, cp, at(w.event, 1 + step), team_id=who.team_id, verdict="manual")
+            else:
+                checkin(w.event, cp, at(w.event, 1 + step), who, accepted=kind in ("member", "own"))
+            db.session.commit()
+            with QueryCounter() as seen:
+                live_grid.grid_json(db.session.get(Event, w.event.id))
+            assert _visit_reads(seen.statements) == (0, 1), (step, kind)
+            same_as_reference(w.event)
+        # A check-in with an id below one the dashboard has seen (as one that commits late):
+        # an id taken and freed again, then used once the higher one was seen.
+        late_id = checkin(w.event, w.cps[2], at(w.event, 30), w.people[-1]).id
+        higher_id = checkin(w.event, w.cps[1], at(w.event, 31), w.people[-1]).id
+        db.session.commit()
+        db.session.delete(db.session.get(CheckIn, late_id))
+        db.session.commit()
+        assert higher_id > late_id
+        seen_payload = same_as_reference(w.event)  # the dashboard sees the higher id
+        cp = w.cps[2]
+
+        names = {p.id: p.team.name if mode == "team" else p.name for p in w.people}
+        who = next(p for p in w.people if not _cell(seen_payload, names[p.id], cp.id)["visited"])
+        db.session.add(
+            CheckIn(
+                id=late_id,
+                event_id=w.event.id,
+                checkpoint_id=cp.id,
+                participant_id=who.id,
+                team_id=who.team_id,
+                created_at=at(w.event, 32),
+                verdict="ok",
+                accepted=True,
+                flags=[],
+            )
+        )
+        db.session.commit()
+        with QueryCounter() as seen:
+            payload = json.loads(live_grid.grid_json(db.session.get(Event, w.event.id)))
+        assert _visit_reads(seen.statements) == (1, 1)
+        assert _cell(payload, names[who.id], cp.id)["visited"]
+        same_as_reference(w.event)
