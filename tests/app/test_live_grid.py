@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from flask import current_app
 from sqlalchemy import or_, select
 
@@ -639,3 +640,53 @@ def test_new_check_ins_are_read_alone_and_a_late_lower_id_reads_them_all(ctx):
         assert _visit_reads(seen.statements) == (1, 1)
         assert _cell(payload, names[who.id], cp.id)["visited"]
         same_as_reference(w.event)
+
+
+def test_a_check_in_committed_after_a_higher_one_is_seen_on_postgresql(ctx):
+    """Two check-ins in flight on two connections (PostgreSQL's sequence hands out ids before
+    commit): the one with the higher id commits first and a poll sees it, then the lower one
+    commits; the next poll shows its visit too (read in full, the marks' difference says so)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: ids commit in their order")
+    w = _grid_world("team")
+    seen_payload = same_as_reference(w.event)
+    cps = {cp.id for cp in w.cps}
+    names = {p.id: p.team.name for p in w.people}
+    free = [
+        (p, cp_id)
+        for p in w.people
+        for cp_id in sorted(cps)
+        if not _cell(seen_payload, names[p.id], cp_id)["visited"]
+    ]
+    (first, first_cp), (second, second_cp) = (
+        free[0],
+        next(f for f in free if names[f[0].id] != names[free[0][0].id]),
+    )
+    insert = CheckIn.__table__.insert().returning(CheckIn.id)
+
+    def row(p: Participant, cp_id: int) -> dict[str, Any]:
+        return {
+            "event_id": w.event.id,
+            "checkpoint_id": cp_id,
+            "participant_id": p.id,
+            "team_id": p.team_id,
+            "created_at": at(w.event, 40),
+            "verdict": "ok",
+            "accepted": True,
+            "flags": [],
+            "flagged": False,
+        }
+
+    with db.engine.connect() as slow, db.engine.connect() as quick:
+        low = slow.execute(insert, row(first, first_cp)).scalar_one()  # not committed yet
+        high = quick.execute(insert, row(second, second_cp)).scalar_one()
+        quick.commit()
+        assert high > low
+        db.session.rollback()
+        payload = same_as_reference(w.event)
+        assert _cell(payload, names[second.id], second_cp)["visited"]
+        assert not _cell(payload, names[first.id], first_cp)["visited"]
+        slow.commit()
+    db.session.rollback()
+    payload = same_as_reference(w.event)
+    assert _cell(payload, names[first.id], first_cp)["visited"]
