@@ -9,9 +9,10 @@ ignored (anyone could send them). Session cookies are Secure when PUBLIC_URL is 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from types import SimpleNamespace
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -19,6 +20,18 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizengine.auth import current_participant
+
+
+def url_filler(
+    endpoint: str, arg: str, placeholder: str | int, **values: object
+) -> Callable[[str | int], str]:
+    """The URL of ``endpoint`` (with the fixed ``values``) for any value of ``arg``:
+    ``url_for`` once (tens of µs), then a string replace per row of a list. ``placeholder``
+    must pass the route's converter and appear nowhere else in the URL."""
+    mark = str(placeholder)
+    pattern = url_for(endpoint, **values, **{arg: placeholder})
+    return lambda value: pattern.replace(mark, str(value))
+
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, jsonify, render_template, request, url_for
+from flask import abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -47,12 +46,3 @@ def ms_left(until: datetime, now: datetime) -> int:
     """Milliseconds from ``now`` to ``until``, never below 0: what countdown.js counts down
     (with the phone's elapsed time, never its wall clock)."""
     return max(0, int((until - now).total_seconds() * 1000))
-
-
-def url_filler(endpoint: str, arg: str, placeholder: str | int) -> Callable[[str | int], str]:
-    """The URL of ``endpoint`` for any value of ``arg``: ``url_for`` once (tens of µs), then a
-    string replace per row of a list. ``placeholder`` must pass the route's converter and
-    appear nowhere else in the URL."""
-    mark = str(placeholder)
-    pattern = url_for(endpoint, **{arg: placeholder})
-    return lambda value: pattern.replace(mark, str(value))

@@ -21,9 +21,9 @@ from sqlalchemy import Select, and_, bindparam, case, or_, select
 
 from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptStatus, Participant, Submission, Task
-from quizengine.play.common import url_filler
 from quizengine.services.attempts import owner_of
 from quizengine.services.checkins import Refused
+from quizengine.web import url_filler
 
 CREATIVE = "creative"
 _ANY_ID = 987654321  # builds the task URL pattern once; each row fills in its id

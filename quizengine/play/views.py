@@ -26,7 +26,6 @@ from quizengine.play.common import (
     participant_or_abort,
     refuse,
     safe_next,
-    url_filler,
     wants_json,
 )
 from quizengine.play.forms import CheckInForm, ConfirmForm, JoinForm, first_error
@@ -42,6 +41,7 @@ from quizengine.services.checkins import (
     window_problem,
 )
 from quizengine.services.events import event_by_slug
+from quizengine.web import url_filler
 
 SESSION_GRACE = timedelta(hours=4)
 AFTER_LOGIN = "after_login"  # where a personal link leads once a scan found no session
