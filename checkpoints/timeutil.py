@@ -63,17 +63,22 @@ def _numeric_to_utc(abbrev: str) -> str:
     return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
 
 
+def _abbrev(local: datetime) -> str:
+    """The abbreviation of a local (aware) time's zone, numeric ones as "UTC+7"."""
+    return _numeric_to_utc(local.tzname() or "")
+
+
 def zone_abbrev(dt_utc: datetime, tz_name: str) -> str:
     """The zone's abbreviation at that instant ("WIB", "WITA", "CET", "CEST"); zones with only
     a numeric one get "UTC+7", "UTC+5:45", "UTC-3"."""
-    return _numeric_to_utc(to_local(dt_utc, tz_name).tzname() or "")
+    return _abbrev(to_local(dt_utc, tz_name))
 
 
 def format_local(dt_utc: datetime, tz_name: str, fmt: str = "%H:%M") -> str:
     """Local time with the zone's abbreviation: "07:00 WIB" (converted once: an export formats
     two times for each of 100,000 attempts)."""
     local = to_local(dt_utc, tz_name)
-    return f"{local.strftime(fmt)} {_numeric_to_utc(local.tzname() or '')}"
+    return f"{local.strftime(fmt)} {_abbrev(local)}"
 
 
 def format_duration(seconds: float | timedelta) -> str:

@@ -21,18 +21,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizengine.auth import current_participant
 
-
-def url_filler(
-    endpoint: str, arg: str, placeholder: str | int, **values: object
-) -> Callable[[str | int], str]:
-    """The URL of ``endpoint`` (with the fixed ``values``) for any value of ``arg``:
-    ``url_for`` once (tens of µs), then a string replace per row of a list. ``placeholder``
-    must pass the route's converter and appear nowhere else in the URL."""
-    mark = str(placeholder)
-    pattern = url_for(endpoint, **values, **{arg: placeholder})
-    return lambda value: pattern.replace(mark, str(value))
-
-
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -60,6 +48,20 @@ ALWAYS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Permissions-Policy", "geolocation=(self), camera=(self)"),
 )
+
+
+ANY_ID = 987654321  # url_filler's placeholder for an id: passes an int converter, unlike a name
+
+
+def url_filler(
+    endpoint: str, arg: str, placeholder: str | int = ANY_ID, **values: object
+) -> Callable[[str | int], str]:
+    """The URL of ``endpoint`` (with the fixed ``values``) for any value of ``arg``:
+    ``url_for`` once (tens of µs), then a string replace per row of a list. ``placeholder``
+    (an id by default) must pass the route's converter and appear nowhere else in the URL."""
+    mark = str(placeholder)
+    pattern = url_for(endpoint, **values, **{arg: placeholder})
+    return lambda value: pattern.replace(mark, str(value))
 
 
 def _security_headers(response: Response) -> Response:

@@ -47,7 +47,6 @@ from quizengine.services import tasks as task_service
 from quizengine.web import url_filler
 
 ORGANIZER, JUDGE = Role.ORGANIZER.value, Role.JUDGE.value
-_ANY_ID = 987654321  # builds a row's URL pattern once (``url_filler``)
 M = TypeVar("M", Team, Participant, Checkpoint, Task)
 Page = str | Response | tuple[str, int]
 
@@ -149,8 +148,8 @@ def teams(event: Event) -> Page:
         loners=people.without_team(event),
         public_url=current_app.config["PUBLIC_URL"],
         # url_for once, not once per row (5,500 rows at 500 teams of 10).
-        team_href=url_filler("organize.team_edit", "team_id", _ANY_ID, slug=event.slug),
-        participant_href=url_filler("organize.participant_edit", "pid", _ANY_ID, slug=event.slug),
+        team_href=url_filler("organize.team_edit", "team_id", slug=event.slug),
+        participant_href=url_filler("organize.participant_edit", "pid", slug=event.slug),
     )
 
 

@@ -23,10 +23,9 @@ from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptStatus, Participant, Submission, Task
 from quizengine.services.attempts import owner_of
 from quizengine.services.checkins import Refused
-from quizengine.web import url_filler
+from quizengine.web import ANY_ID, url_filler
 
 CREATIVE = "creative"
-_ANY_ID = 987654321  # builds the task URL pattern once; each row fills in its id
 
 _TASK = Task.__table__
 _ATTEMPT = Attempt.__table__
@@ -145,8 +144,8 @@ def task_list(
     if not rows:
         return TaskRows()
     labels, labels_html = _labels()
-    href_of = url_filler("play.task", "task_id", _ANY_ID)
-    plain_href = str(escape(href_of(_ANY_ID))) == href_of(_ANY_ID)  # no escaping per row
+    href_of = url_filler("play.task", "task_id")  # the pattern once; each row fills in its id
+    plain_href = str(escape(href_of(ANY_ID))) == href_of(ANY_ID)  # no escaping per row
     out = TaskRows()
     for task_id, title, kind, points, cp_id, status, got, correct, deadline, review in rows:
         key, tone, fill = _state(points, status, got, correct, deadline, review, now)

@@ -254,10 +254,10 @@ def checkpoint_url(public_url: str, checkpoint: Checkpoint) -> str:
 def roster(event: Event) -> Iterable[Participant]:
     """The event's participants with their teams (one statement: the badges read each one's
     team, one query per team before), by team name, then name."""
-    people = db.session.scalars(
+    everyone = db.session.scalars(
         select(Participant)
         .where(Participant.event_id == event.id)
         .options(joinedload(Participant.team))
         .order_by(Participant.id)
     )
-    return sorted(people, key=lambda p: ((p.team.name if p.team else ""), p.name.casefold()))
+    return sorted(everyone, key=lambda p: ((p.team.name if p.team else ""), p.name.casefold()))

@@ -19,17 +19,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import (
-    Row,
-    Select,
-    and_,
-    bindparam,
-    case,
-    false,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import Row, Select, and_, bindparam, case, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from checkpoints.scoring import mean_points
