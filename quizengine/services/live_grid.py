@@ -369,21 +369,15 @@ def visits(event: Event, team_of: dict[int, int | None]) -> dict[int, set[int]]:
     """Owner -> checkpoint ids of its accepted check-ins: a team's visit is any member's or a
     manual one of the team (team mode), a participant's their own (individual mode). No
     DISTINCT: repeated check-ins are few, and sorting them out costs the database more."""
-    accepted = (CheckIn.event_id == event.id, CheckIn.accepted.is_(True))
     out: dict[int, set[int]] = defaultdict(set)
-    if event.mode != "team":
-        rows = db.session.execute(
-            select(CheckIn.participant_id, CheckIn.checkpoint_id).where(*accepted)
+    team_mode = event.mode == "team"
+    rows = db.session.execute(
+        select(CheckIn.team_id, CheckIn.participant_id, CheckIn.checkpoint_id).where(
+            CheckIn.event_id == event.id, CheckIn.accepted.is_(True)
         )
-        for pid, cp_id in rows:
-            if pid is not None:
-                out[pid].add(cp_id)
-        return out
-    rows3 = db.session.execute(
-        select(CheckIn.team_id, CheckIn.participant_id, CheckIn.checkpoint_id).where(*accepted)
     )
-    for team_id, pid, cp_id in rows3:
-        owner = _visit_owner(True, team_id, pid, team_of)
+    for team_id, pid, cp_id in rows:
+        owner = _visit_owner(team_mode, team_id, pid, team_of)
         if owner is not None:
             out[owner].add(cp_id)
     return out
