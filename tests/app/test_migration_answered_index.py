@@ -4,36 +4,18 @@ its own); an event's sum reads the same points with and without it."""
 
 from __future__ import annotations
 
-from flask_migrate import downgrade, upgrade
+from flask_migrate import upgrade
 
 from quizengine import create_app
-from quizengine.database import has_index
 from quizengine.extensions import db
+from quizengine.models import Event
 from quizengine.services import leaderboard
+from tests.app.migration_support import index_round_trip
 from tests.app.test_live_support import attempt
-from tests.app.test_migration_flagged import scratch_uri  # noqa: F401 (a fixture)
 from tests.builders import at, make_event, make_participant, make_task, make_team
 
-INDEX = "ix_attempt_event_answered"
 
-
-def _has_index() -> bool:
-    found = has_index(db.session.connection(), INDEX)
-    db.session.commit()
-    return found
-
-
-def _points(event_id: int) -> list[tuple[int, int, int]]:
-    from quizengine.models import Event
-
-    event = db.session.get(Event, event_id)
-    leaderboard._CACHE.clear()  # each read sums the event anew
-    points = [(s.id, s.points, s.tasks_done) for s in leaderboard.team_standings(event)]
-    db.session.commit()  # nothing open while a migration takes the database
-    return points
-
-
-def test_the_index_comes_with_0010_and_goes_down_and_up(scratch_uri):  # noqa: F811
+def test_the_index_comes_with_0010_and_goes_down_and_up(scratch_uri):
     app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_uri, "SECRET_KEY": "migrate"})
     with app.app_context():
         upgrade(revision="0009")
@@ -47,16 +29,13 @@ def test_the_index_comes_with_0010_and_goes_down_and_up(scratch_uri):  # noqa: F
         attempt(second, budi, at(event, 7))  # started, not answered
         db.session.commit()
         event_id = event.id
-        assert not _has_index()
-        before = _points(event_id)
-        assert [(points, done) for _id, points, done in before] == [(95, 1), (80, 2)]
-        upgrade(revision="0010")
-        assert _has_index()
-        assert _points(event_id) == before
-        downgrade(revision="0009")
-        assert not _has_index()
-        upgrade(revision="0010")
-        assert _has_index()
-        assert _points(event_id) == before
+
+        def points() -> list[tuple[int, int]]:
+            leaderboard._CACHE.clear()  # each read sums the event anew
+            standings = leaderboard.team_standings(db.session.get(Event, event_id))
+            return [(s.points, s.tasks_done) for s in standings]
+
+        read = index_round_trip("0009", "0010", {"ix_attempt_event_answered": True}, points)
+        assert read == [(95, 1), (80, 2)]
         db.session.remove()
         db.engine.dispose()

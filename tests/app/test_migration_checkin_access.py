@@ -5,37 +5,24 @@ same before, between and after."""
 
 from __future__ import annotations
 
-from flask_migrate import downgrade, upgrade
+from flask_migrate import upgrade
 
 from quizengine import create_app
-from quizengine.database import has_index
 from quizengine.extensions import db
 from quizengine.models import Checkpoint, Participant
 from quizengine.services.checkins import has_access
+from tests.app.migration_support import index_round_trip
 from tests.app.test_live_support import checkin
-from tests.app.test_migration_flagged import scratch_uri  # noqa: F401 (a fixture)
 from tests.builders import at, make_checkpoint, make_event, make_participant, make_team
 
-NEW = ("ix_checkin_team_checkpoint", "ix_checkin_participant_checkpoint")
-OLD = "ix_checkin_team_id"
+INDEXES = {
+    "ix_checkin_team_checkpoint": True,
+    "ix_checkin_participant_checkpoint": True,
+    "ix_checkin_team_id": False,  # replaced
+}
 
 
-def _indexes() -> tuple[bool, ...]:
-    conn = db.session.connection()
-    found = tuple(has_index(conn, name) for name in (*NEW, OLD))
-    db.session.commit()
-    return found
-
-
-def _access(ids: list[int], cp_ids: list[int]) -> list[bool]:
-    people = [db.session.get(Participant, i) for i in ids]
-    places = [db.session.get(Checkpoint, i) for i in cp_ids]
-    found = [has_access(p, cp) for p in people for cp in places if p and cp]
-    db.session.commit()  # nothing open while a migration takes the database
-    return found
-
-
-def test_the_access_indexes_come_with_0011_and_go_down_and_up(scratch_uri):  # noqa: F811
+def test_the_access_indexes_come_with_0011_and_go_down_and_up(scratch_uri):
     app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_uri, "SECRET_KEY": "migrate"})
     with app.app_context():
         upgrade(revision="0010")
@@ -49,16 +36,13 @@ def test_the_access_indexes_come_with_0011_and_go_down_and_up(scratch_uri):  # n
         checkin(event, south, at(event, 3), team_id=blue.id)  # an organizer's, for Blue
         db.session.commit()
         ids, cp_ids = [ana.id, rio.id, budi.id], [north.id, south.id]
-        assert _indexes() == (False, False, True)
-        before = _access(ids, cp_ids)
-        assert before == [True, False, True, False, False, True]
-        upgrade(revision="0011")
-        assert _indexes() == (True, True, False)
-        assert _access(ids, cp_ids) == before
-        downgrade(revision="0010")
-        assert _indexes() == (False, False, True)
-        upgrade(revision="0011")
-        assert _indexes() == (True, True, False)
-        assert _access(ids, cp_ids) == before
+
+        def access() -> list[bool]:
+            people = [db.session.get(Participant, i) for i in ids]
+            places = [db.session.get(Checkpoint, i) for i in cp_ids]
+            return [has_access(p, cp) for p in people for cp in places if p and cp]
+
+        read = index_round_trip("0010", "0011", INDEXES, access)
+        assert read == [True, False, True, False, False, True]
         db.session.remove()
         db.engine.dispose()

@@ -4,40 +4,14 @@ already holds, and goes down and up again (on the run's database kind, in a scra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from quizengine import create_app
-from quizengine.config import database_url
 from quizengine.extensions import db
 from quizengine.models import CheckIn
 from quizengine.services import live
 from tests.builders import make_checkpoint, make_event, make_team
-from tests.conftest import DB_KIND, PG_URL
-
-SCHEMA = "migration_flagged"
-
-
-@pytest.fixture
-def scratch_uri(tmp_path: Path) -> Iterator[str]:
-    if DB_KIND != "postgres":
-        yield f"sqlite:///{tmp_path / 'migration.db'}"
-        return
-    url = database_url(PG_URL, Path("."))
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    try:
-        yield f"{url}?options=-csearch_path%3D{SCHEMA}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        engine.dispose()
 
 
 def _checkin(event_id: int, cp_id: int, team_id: int, flags: str) -> None:
