@@ -53,7 +53,9 @@ PAGES = [
 
 
 def _owner(url: str, event_id: int) -> None:
-    """Organizer 1 (the seeded judge) made the event's owner, once."""
+    """Organizer 1 (the seeded judge) made the event's owner, once. In plain SQL, like the
+    rest of this file written against what older checkouts have too (it runs with another
+    checkout's ``bench`` and ``quizengine`` on the path for a side by side)."""
     from sqlalchemy import create_engine, text
 
     from bench.seed import sqlalchemy_url
