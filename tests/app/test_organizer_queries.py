@@ -38,21 +38,23 @@ _names = count(1)
 
 def _grow(event: Event, teams: int, places: int) -> None:
     """More teams of two (one of them playing), checkpoints with a question and a creative
-    task, participants without a team, check-ins, answers and a judged photo."""
+    task, participants without a team, check-ins, answers and a judged photo (pending or
+    approved in turn: both review queues list some)."""
     for _ in range(places):
         cp = make_checkpoint(event, name=f"Pos {next(_names)}")
         make_task(event, cp, title=f"Soal {next(_names)}")
         make_task(event, cp, kind="creative", choices=None, answer=None, title="Foto")
     make_participant(event, None, f"Tanpa tim {next(_names)}")
-    tasks = event.tasks
+    pairs = list(zip(event.tasks[::2], event.tasks[1::2], strict=True))  # (question, photo)
     for n in range(teams):
         team = make_team(event, f"Tim {next(_names)}")
         who = make_participant(event, team, f"Ana {next(_names)}")
         make_participant(event, team, f"Budi {next(_names)}")
-        question, photo = tasks[2 * (n % (len(tasks) // 2))], tasks[2 * (n % (len(tasks) // 2)) + 1]
+        question, photo = pairs[n % len(pairs)]
         checkin(event, question.checkpoint, at(event, 1 + n), who)
         attempt(question, who, at(event, 2 + n), at(event, 3 + n), correct=True, points=90)
-        sub = submission(attempt(photo, who, at(event, 4 + n)), who, at(event, 5 + n))
+        playing = attempt(photo, who, at(event, 4 + n))
+        sub = submission(playing, who, at(event, 5 + n), status="approved" if n % 2 else "pending")
         review(sub, judge(event), 40, at(event, 6 + n))
     db.session.commit()
 
