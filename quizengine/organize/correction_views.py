@@ -18,6 +18,8 @@ from quizengine.extensions import db
 from quizengine.models import AuditEntry, Event, Role
 from quizengine.organize.access import actor, event_view
 from quizengine.organize.correction_forms import (
+    PARTICIPANT_NAMES,
+    TEAM_NAMES,
     AdjustmentForm,
     DisqualifyForm,
     FlagDecisionForm,
@@ -27,27 +29,20 @@ from quizengine.organize.correction_forms import (
 from quizengine.organize.labels import label, local_date
 from quizengine.organize.views import bp
 from quizengine.services import corrections as fixes
-from quizengine.services import live
+from quizengine.services import live, people
 
 AUDIT_SHOWN = 100
 
 
 def _fill(event: Event, **forms: Any) -> dict[str, Any]:
-    """All forms of the page, with their choices from the event."""
-    teams = [SelectChoice(None, "-")] + [SelectChoice(t.id, t.name) for t in event.teams]
-    people = [SelectChoice(None, "-")] + [
-        SelectChoice(p.id, f"{p.name} ({p.team.name})" if p.team else p.name)
-        for p in event.participants
-    ]
+    """All forms of the page, with their choices from the event and the event the name boxes
+    look their names up in."""
     checkin = forms.get("checkin") or ManualCheckinForm()
     checkin.checkpoint_id.choices = [
         SelectChoice(c.id, f"{c.name} [{c.code}]") for c in event.checkpoints
     ]
-    checkin.team_id.choices = teams
-    checkin.participant_id.choices = people
     adjust = forms.get("adjust") or AdjustmentForm(key=secrets.token_urlsafe(16))
-    adjust.team_id.choices = teams
-    adjust.participant_id.choices = people
+    checkin.event = adjust.event = event
     rescore = forms.get("rescore") or RescoreForm()
     rescore.task_id.choices = [
         SelectChoice(t.id, f"{t.title or t.prompt[:60]} ({label('kind', t.kind)})")
@@ -65,10 +60,15 @@ def _page(event: Event, status: int = 200, **forms: Any) -> tuple[str, int]:
         .order_by(AuditEntry.id.desc())
         .limit(AUDIT_SHOWN)
     ).all()
+    team_names, participant_names = people.name_lists(event)
     html = render_template(
         "organize/corrections.html",
         event=event,
         audit_log=audit_log,
+        team_names=team_names,
+        participant_names=participant_names,
+        TEAM_NAMES=TEAM_NAMES,
+        PARTICIPANT_NAMES=PARTICIPANT_NAMES,
         local=lambda dt: local_date(dt, event.timezone, "d MMM HH:mm:ss"),
         **_fill(event, **forms),
     )
@@ -103,8 +103,8 @@ def correction_checkin(event: Event) -> Response | tuple[str, int]:
         fixes.manual_checkin(
             event,
             checkpoint_id=form.checkpoint_id.data,
-            team_id=form.team_id.data,
-            participant_id=form.participant_id.data,
+            team_id=form.team_id,
+            participant_id=form.participant_id,
             reason=form.reason.data,
             organizer=current_user,
             now=utc_now(),
@@ -124,8 +124,8 @@ def correction_adjust(event: Event) -> Response | tuple[str, int]:
     try:
         _adjustment, created = fixes.adjust(
             event,
-            team_id=form.team_id.data,
-            participant_id=form.participant_id.data,
+            team_id=form.team_id,
+            participant_id=form.participant_id,
             points=form.points.data,
             reason=form.reason.data,
             key=form.key.data,

@@ -228,3 +228,38 @@ def without_team(event: Event) -> list[Participant]:
             .order_by(Participant.id)
         )
     )
+
+
+def _loose(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def named(event: Event, model: type[Team] | type[Participant], text: str) -> list[int]:
+    """The ids of the event's teams (or participants) that ``text`` names, as an organizer
+    types a name into a box: the one whose name is ``text`` (names are unique in an event),
+    else every one whose name equals it apart from capitals and spaces (several: the name is
+    ambiguous; none: no such name)."""
+    exact = db.session.scalar(
+        select(model.id).where(model.event_id == event.id, model.name == text.strip())
+    )
+    if exact is not None:
+        return [exact]
+    wanted = _loose(text)
+    rows = db.session.execute(select(model.id, model.name).where(model.event_id == event.id))
+    return [ident for ident, name in rows if _loose(name) == wanted]
+
+
+def name_lists(event: Event) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """The names of the event's teams, and of its participants each with their team's name
+    (None: no team), both in alphabetical order: the corrections page offers them as its
+    name boxes' suggestions. Two columns read, no objects."""
+    teams = list(
+        db.session.scalars(select(Team.name).where(Team.event_id == event.id).order_by(Team.name))
+    )
+    people = db.session.execute(
+        select(Participant.name, Team.name)
+        .outerjoin(Team, Participant.team_id == Team.id)
+        .where(Participant.event_id == event.id)
+        .order_by(Participant.name)
+    )
+    return teams, [(name, team) for name, team in people]

@@ -44,8 +44,8 @@ def test_manual_checkin_for_a_team(client, world):
         f"/organize/e/{slug}/corrections/checkin",
         data={
             "checkpoint_id": world["cp"].id,
-            "team_id": world["team"].id,
-            "participant_id": "",
+            "team": "Merah",
+            "participant": "",
             "reason": "indoors, no GPS",
         },
     )
@@ -65,16 +65,20 @@ def test_manual_checkin_for_a_team(client, world):
 BAD_CHECKINS = [
     {"reason": ""},
     {"reason": "   "},
-    {"team_id": "", "participant_id": ""},
+    {"team": "", "participant": ""},
+    {"team": "   ", "participant": ""},
     {"checkpoint_id": "999999"},
-    {"team_id": "999999"},
+    {"team": "Hijau"},
+    {"team": str(999999)},
+    {"participant": "Cici"},
+    {"team": "x" * 201},
 ]
 
 
 def test_manual_checkin_bad_input_changes_nothing(client, world):
     log_in_organizer(client, world["org"])
     for data in BAD_CHECKINS:
-        form = {"checkpoint_id": world["cp"].id, "team_id": world["team"].id, "reason": "x"}
+        form = {"checkpoint_id": world["cp"].id, "team": "Merah", "reason": "x"}
         form.update(data)
         r = client.post(f"/organize/e/{world['event'].slug}/corrections/checkin", data=form)
         assert r.status_code == 422, data
@@ -88,7 +92,7 @@ def test_checkpoint_of_another_event_is_refused(client, world):
     log_in_organizer(client, world["org"])
     r = client.post(
         f"/organize/e/{world['event'].slug}/corrections/checkin",
-        data={"checkpoint_id": foreign.id, "team_id": world["team"].id, "reason": "x"},
+        data={"checkpoint_id": foreign.id, "team": "Merah", "reason": "x"},
     )
     assert r.status_code == 422
     assert db.session.scalar(select(func.count(CheckIn.id))) == 0
@@ -97,7 +101,7 @@ def test_checkpoint_of_another_event_is_refused(client, world):
 def test_adjustment_same_key_twice_is_a_no_op(client, world):
     log_in_organizer(client, world["org"])
     form = {
-        "team_id": world["team"].id,
+        "team": "Merah",
         "points": "-15",
         "reason": "littering",
         "key": "adj-key-123456",
@@ -117,15 +121,16 @@ BAD_ADJUSTMENTS = [
     {"reason": ""},
     {"key": "short"},
     {"key": ""},
-    {"team_id": "", "participant_id": ""},
-    {"team_id": "999999"},
+    {"team": "", "participant": ""},
+    {"team": "Hijau"},
+    {"participant": "Budi Santoso"},
 ]
 
 
 def test_adjustment_bad_input_changes_nothing(client, world):
     log_in_organizer(client, world["org"])
     for data in BAD_ADJUSTMENTS:
-        form = {"team_id": world["team"].id, "points": "5", "reason": "r", "key": "adj-key-1234"}
+        form = {"team": "Merah", "points": "5", "reason": "r", "key": "adj-key-1234"}
         form.update(data)
         r = client.post(f"/organize/e/{world['event'].slug}/corrections/adjust", data=form)
         assert r.status_code == 422, data
@@ -257,3 +262,79 @@ def test_corrections_page_renders(client, world):
     r = client.get(f"/organize/e/{world['event'].slug}/corrections")
     assert r.status_code == 200
     assert b"Balai Kota" in r.data and b'name="key"' in r.data
+
+
+def test_a_name_box_takes_the_name_as_written_or_apart_from_capitals_and_spaces(client, world):
+    """The check-in and adjustment forms name a team or participant: written exactly, or
+    differing only in capitals and spaces when no other name does too."""
+    event = world["event"]
+    make_participant(event, world["team"], "ana")  # "Ana" and "ana": both exist
+    make_participant(event, world["other"], "Dewi  Lestari")
+    foreign = make_event()
+    make_team(foreign, "Hijau")
+    db.session.commit()
+    log_in_organizer(client, world["org"])
+    url = f"/organize/e/{event.slug}/corrections/adjust"
+
+    def adjust(key: str, **who: str):
+        data = {"points": "3", "reason": "r", "key": f"adj-key-{key}", **who}
+        return client.post(url, data=data)
+
+    assert adjust("exact-1", participant="ana").status_code == 302
+    assert adjust("exact-2", participant="Ana").status_code == 302
+    assert adjust("loose-1", participant=" dewi lestari ").status_code == 302
+    assert adjust("loose-2", team="  mERAH").status_code == 302
+    made = db.session.execute(
+        select(Adjustment.participant_id, Adjustment.team_id).order_by(Adjustment.id)
+    ).all()
+    people = {p.name: p for p in event.participants}
+    assert made == [
+        (people["ana"].id, None),
+        (people["Ana"].id, None),
+        (people["Dewi  Lestari"].id, None),
+        (None, world["team"].id),
+    ]
+
+    ambiguous = adjust("ambiguous", participant="ANA")
+    assert ambiguous.status_code == 422
+    # no language asked for: Bahasa Indonesia, the default
+    assert "2 peserta bernama “ANA” jika huruf besar-kecil diabaikan" in ambiguous.text
+    elsewhere = adjust("elsewhere", team="Hijau")  # a team of another event
+    assert elsewhere.status_code == 422
+    assert "Tidak ada tim bernama “Hijau” di acara ini." in elsewhere.text
+    assert 'value="Hijau"' in elsewhere.text  # the organizer's text stays in the box
+    assert db.session.scalar(select(func.count(Adjustment.id))) == 4
+
+
+def test_the_manual_check_in_names_its_participant(client, world):
+    log_in_organizer(client, world["org"])
+    r = client.post(
+        f"/organize/e/{world['event'].slug}/corrections/checkin",
+        data={"checkpoint_id": world["cp"].id, "participant": "budi", "reason": "no GPS"},
+    )
+    assert r.status_code == 302
+    ci = db.session.scalars(select(CheckIn)).one()
+    assert (ci.participant_id, ci.team_id) == (world["q"].id, world["other"].id)
+
+
+def test_the_page_suggests_every_name_once(client, world):
+    """One <datalist> of team names and one of participant names (with their team), used by
+    both forms' boxes: 5,000 participants are listed once, not in two drop-downs."""
+    loner = make_participant(world["event"], None, "Sendiri <b>")
+    db.session.commit()
+    log_in_organizer(client, world["org"])
+    html = client.get(f"/organize/e/{world['event'].slug}/corrections").text
+    assert html.count('list="team-names"') == 2
+    assert html.count('list="participant-names"') == 2
+    assert html.count('<datalist id="team-names">') == 1
+    assert html.count('<datalist id="participant-names">') == 1
+    teams = html.split('<datalist id="team-names">')[1].split("</datalist>")[0]
+    assert teams == '<option value="Biru"><option value="Merah">'
+    people = html.split('<datalist id="participant-names">')[1].split("</datalist>")[0]
+    assert people == (
+        '<option value="Ana" label="Merah"><option value="Budi" label="Biru">'
+        '<option value="Sendiri &lt;b&gt;">'
+    )
+    assert loner.name not in html  # escaped everywhere
+    assert "<select" in html and 'name="participant"' in html
+    assert 'select id="participant"' not in html and 'select id="team"' not in html

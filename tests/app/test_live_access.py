@@ -32,9 +32,9 @@ READ = [
 ]
 CORRECT = ["corrections"]
 WRITE = {
-    "corrections/checkin": {"checkpoint_id": "{cp}", "team_id": "{team}", "reason": "x"},
+    "corrections/checkin": {"checkpoint_id": "{cp}", "team": "{team}", "reason": "x"},
     "corrections/adjust": {
-        "team_id": "{team}",
+        "team": "{team}",
         "points": "5",
         "reason": "x",
         "key": "abcdefgh1234",
@@ -55,7 +55,7 @@ def world(ctx):
     creative = make_task(event, kind="creative", choices=None, answer=None, points=10)
     sub = submission(attempt(creative, p, at(event, 1)), p, at(event, 2))
     ci = checkin(event, cp, at(event, 1), p, flags=[{"code": "zero_accuracy", "detail": "0 m"}])
-    ids = {"cp": cp.id, "team": team.id, "task": task.id, "sub": sub.id, "ci": ci.id}
+    ids = {"cp": cp.id, "team": team.name, "task": task.id, "sub": sub.id, "ci": ci.id}
     roles = {r: judge(event, r) for r in ("owner", "organizer", "judge")}
     other = make_event()
     roles["stranger"] = judge(other, "owner")

@@ -167,8 +167,9 @@ def world(app: Flask) -> dict[str, Any]:
         )  # fmt: skip
         db.session.commit()
         return {
-            "slug": event.slug, "team_id": team.id, "idle_team_id": idle_team.id,
-            "pid": ana.id, "cp_id": cp.id, "task_ids": [t.id for t in tasks],
+            "slug": event.slug, "team_id": team.id, "team_name": team.name,
+            "idle_team_id": idle_team.id, "pid": ana.id, "cp_id": cp.id,
+            "task_ids": [t.id for t in tasks],
             "submission_id": sub.id, "owner": owner.id, "judge": judge.id,
             "attempt": answered.id, "owner_email": owner.email,
         }  # fmt: skip
@@ -298,12 +299,12 @@ def test_flashes_and_refusals(app: Flask, client: FlaskClient, world) -> None:
     log_in(client, world["owner"])
     base = f"/organize/e/{world['slug']}"
     added = client.post(f"{base}/corrections/adjust?lang=id", follow_redirects=True, data={
-        "team_id": str(world["team_id"]), "points": "5", "reason": "Bonus kerapian",
+        "team": world["team_name"], "points": "5", "reason": "Bonus kerapian",
         "key": "kunci-12345678"})  # fmt: skip
     text = _indonesian(added, "Poin disesuaikan.", "poin disesuaikan")  # flash, audit log
     assert "Bonus kerapian" in text
     zero = client.post(f"{base}/corrections/adjust?lang=id", data={
-        "team_id": str(world["team_id"]), "points": "0", "reason": "Nol",
+        "team": world["team_name"], "points": "0", "reason": "Nol",
         "key": "kunci-87654321"})  # fmt: skip
     _indonesian(zero, "poin harus berupa bilangan bulat selain 0")
     no_reason = client.post(f"{base}/corrections/disqualify?lang=id",

@@ -142,7 +142,7 @@ def adjust_points(desk: Page, slug: str, team: str, points: int, reason: str) ->
     """An organizer action: add ``points`` to ``team`` on the corrections page."""
     desk.goto(f"/organize/e/{slug}/corrections")
     form = desk.locator("form[action$='/corrections/adjust']")
-    form.locator("select[name=team_id]").select_option(label=team)
+    form.locator("input[name=team]").fill(team)
     form.locator("input[name=points]").fill(str(points))
     form.locator("textarea[name=reason]").fill(reason)
     with desk.expect_navigation():

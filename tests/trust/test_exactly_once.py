@@ -149,15 +149,16 @@ def test_two_organizers_apply_the_same_adjustment_key_once(
         for org in orgs:
             grant(org, event, "organizer")
         db.session.commit()
-        slug, team_id, emails = event.slug, team.id, [o.email for o in orgs]
+        slug, team_id, team_name = event.slug, team.id, team.name
+        emails = [o.email for o in orgs]
     sessions = [_organizer_session(server.url, e) for e in emails]
     pages = [s.get(f"{server.url}/organize/e/{slug}/corrections", timeout=60) for s in sessions]
     tokens = [csrf_from(p.text) for p in pages]
 
     def adjust(i: int) -> int:
         data = {
-            "team_id": str(team_id),
-            "participant_id": "",
+            "team": team_name,
+            "participant": "",
             "points": "25",
             "reason": "helped another team",
             "key": "same-adjustment-key-1",
