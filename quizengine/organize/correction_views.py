@@ -36,20 +36,21 @@ AUDIT_SHOWN = 100
 
 def _fill(event: Event, **forms: Any) -> dict[str, Any]:
     """All forms of the page, with their choices from the event and the event the name boxes
-    look their names up in."""
-    checkin = forms.get("checkin") or ManualCheckinForm()
+    look their names up in. The forms not given are empty: built from the request, they would
+    show what was posted to another form of the page (its names, its reason)."""
+    checkin = forms.get("checkin") or ManualCheckinForm(formdata=None)
     checkin.checkpoint_id.choices = [
         SelectChoice(c.id, f"{c.name} [{c.code}]") for c in event.checkpoints
     ]
-    adjust = forms.get("adjust") or AdjustmentForm(key=secrets.token_urlsafe(16))
+    adjust = forms.get("adjust") or AdjustmentForm(formdata=None, key=secrets.token_urlsafe(16))
     checkin.event = adjust.event = event
-    rescore = forms.get("rescore") or RescoreForm()
+    rescore = forms.get("rescore") or RescoreForm(formdata=None)
     rescore.task_id.choices = [
         SelectChoice(t.id, f"{t.title or t.prompt[:60]} ({label('kind', t.kind)})")
         for t in event.tasks
         if not t.is_creative
     ]
-    disqualify = forms.get("disqualify") or DisqualifyForm()
+    disqualify = forms.get("disqualify") or DisqualifyForm(formdata=None)
     return {"checkin": checkin, "adjust": adjust, "rescore": rescore, "disqualify": disqualify}
 
 

@@ -3,6 +3,8 @@ its answer was fixed, disqualification; each audited, bad input refused with not
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -337,4 +339,24 @@ def test_the_page_suggests_every_name_once(client, world):
     )
     assert loner.name not in html  # escaped everywhere
     assert "<select" in html and 'name="participant"' in html
-    assert 'select id="participant"' not in html and 'select id="team"' not in html
+    assert "<select" not in html.split('name="participant"')[0].rsplit("<label>", 1)[1]
+    ids = re.findall(r'\sid="([^"]*)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {"checkin-team", "adjust-team", "checkin-reason", "rescore-reason"} <= set(ids)
+
+
+def test_a_refused_form_leaves_the_other_forms_empty(client, world):
+    """What was posted to one form of the page comes back in that form only."""
+    log_in_organizer(client, world["org"])
+    r = client.post(
+        f"/organize/e/{world['event'].slug}/corrections/adjust",
+        data={"team": "Nobody", "points": "4", "reason": "tidy camp", "key": "adj-key-12345"},
+    )
+    assert r.status_code == 422
+    forms = {
+        action: r.text.split(f"/corrections/{action}")[1].split("</form>")[0]
+        for action in ("checkin", "adjust", "rescore", "disqualify")
+    }
+    assert 'value="Nobody"' in forms["adjust"] and "tidy camp" in forms["adjust"]
+    for other in ("checkin", "rescore", "disqualify"):
+        assert "Nobody" not in forms[other] and "tidy camp" not in forms[other], other
