@@ -83,7 +83,8 @@ def live_dashboard(event: Event) -> str:
 def live_poll(event: Event) -> Response:
     """What changed since ``?after=<cursor>``: new feed items (and, when a row committed
     late, the recent ones around it again: the page drops keys it has shown), ``more`` when a
-    backlog is waiting, the whole grid, the counts."""
+    backlog is waiting, the counts, and the whole grid with its tag; ``grid`` is null when
+    ``?grid=`` names the tag of the grid the page shows and it has not changed."""
     _no_blind_judges(event)
     try:
         page = live.feed(event, request.args.get("after"))
@@ -98,7 +99,11 @@ def live_poll(event: Event) -> Response:
     }
     # The grid comes as JSON text, serialised once per change (live_grid.grid_json): put it in
     # as it is, in front of the other keys, instead of parsing and serialising it again.
+    grid = live_grid.grid_json(event)
+    tag = live_grid.grid_tag(grid)
+    if request.args.get("grid") == tag:
+        grid = "null"
     body = current_app.json.dumps(rest, separators=(",", ":"))
     return current_app.response_class(
-        f'{{"grid":{live_grid.grid_json(event)},{body[1:]}\n', mimetype=current_app.json.mimetype
+        f'{{"grid":{grid},"grid_tag":"{tag}",{body[1:]}\n', mimetype=current_app.json.mimetype
     )

@@ -55,6 +55,13 @@ def _reference_rows(event: Event) -> list[tuple[int, str]]:
     return [(i, n) for i, n in db.session.execute(q)]
 
 
+def _tasks_per_checkpoint(task_cp: dict[int, int | None]) -> dict[int | None, int]:
+    per_cp: dict[int | None, int] = defaultdict(int)
+    for cp_id in task_cp.values():
+        per_cp[cp_id] += 1
+    return per_cp
+
+
 def reference_grid(event: Event) -> tuple[list[Checkpoint], list[RefRow]]:
     team_mode = event.mode == "team"
     checkpoints = list(
@@ -67,9 +74,7 @@ def reference_grid(event: Event) -> tuple[list[Checkpoint], list[RefRow]]:
             select(Task.id, Task.checkpoint_id).where(Task.event_id == event.id)
         ).all()
     )
-    per_cp: dict[int | None, int] = defaultdict(int)
-    for cp_id in task_cp.values():
-        per_cp[cp_id] += 1
+    per_cp = _tasks_per_checkpoint(task_cp)
     rows = {
         i: RefRow(i, n, {cp.id: RefCell(tasks_total=per_cp[cp.id]) for cp in checkpoints})
         for i, n in _reference_rows(event)
@@ -111,24 +116,27 @@ def reference_grid(event: Event) -> tuple[list[Checkpoint], list[RefRow]]:
 
 
 def reference_payload(event: Event) -> dict[str, Any]:
-    """The poll's ``grid`` as the view built it from the reference grid."""
+    """The poll's ``grid`` as the view built it from the reference grid: the checkpoints with
+    their number of tasks, each cell ``[visited, done, points]`` or 0 when all are empty."""
     checkpoints, rows = reference_grid(event)
+    query = select(Task.id, Task.checkpoint_id).where(Task.event_id == event.id)
+    totals = _tasks_per_checkpoint({task_id: cp_id for task_id, cp_id in db.session.execute(query)})
+
+    def cell(c: RefCell) -> list[int] | int:
+        empty = not (c.visited or c.tasks_done or c.points)
+        return 0 if empty else [int(c.visited), c.tasks_done, c.points]
+
     return {
-        "checkpoints": [{"id": cp.id, "name": cp.name, "code": cp.code} for cp in checkpoints],
+        "checkpoints": [
+            {"id": cp.id, "name": cp.name, "code": cp.code, "total": totals[cp.id]}
+            for cp in checkpoints
+        ],
         "rows": [
             {
                 "id": row.id,
                 "name": row.name,
                 "points": row.points,
-                "cells": [
-                    {
-                        "visited": row.cells[cp.id].visited,
-                        "done": row.cells[cp.id].tasks_done,
-                        "total": row.cells[cp.id].tasks_total,
-                        "points": row.cells[cp.id].points,
-                    }
-                    for cp in checkpoints
-                ],
+                "cells": [cell(row.cells[cp.id]) for cp in checkpoints],
             }
             for row in rows
         ],
@@ -171,9 +179,12 @@ def same_as_reference(event: Event) -> dict[str, Any]:
 
 
 def _cell(payload: dict[str, Any], row_name: str, cp_id: int) -> dict[str, Any]:
+    """One cell of the poll's compact grid, by name."""
     index = [c["id"] for c in payload["checkpoints"]].index(cp_id)
     row = next(r for r in payload["rows"] if r["name"] == row_name)
-    return row["cells"][index]  # type: ignore[no-any-return]
+    visited, done, points = row["cells"][index] or (0, 0, 0)
+    total = payload["checkpoints"][index]["total"]
+    return {"visited": visited == 1, "done": done, "total": total, "points": points}
 
 
 def _points(payload: dict[str, Any], row_name: str) -> int:
@@ -457,6 +468,29 @@ def test_the_poll_json_is_the_reference_grid(client, ctx):
     assert _cell(polled, "Hijau", w.cp3.id)["visited"]
 
 
+def test_a_poll_that_names_the_tag_of_its_grid_gets_none_until_it_changes(client, ctx):
+    """The poll sends the grid with a tag; a poll naming that tag gets ``null`` while the grid
+    is the same, the new grid once it changed; an unknown tag gets the grid."""
+    from tests.app.test_live_support import log_in_organizer
+
+    w = _team_event()
+    log_in_organizer(client, w.org)
+    url = f"/organize/e/{w.event.slug}/live.json"
+    first = client.get(url).get_json()
+    tag = first["grid_tag"]
+    assert first["grid"] == reference_payload(w.event) and len(tag) == 24
+    db.session.rollback()
+    again = client.get(url, query_string={"grid": tag}).get_json()
+    assert again["grid"] is None and again["grid_tag"] == tag
+    assert client.get(url, query_string={"grid": "x" * 24}).get_json()["grid"] == first["grid"]
+    checkin(w.event, w.cp3, at(w.event, 50), w.gita)
+    db.session.commit()
+    changed = client.get(url, query_string={"grid": tag}).get_json()
+    assert changed["grid_tag"] != tag
+    assert changed["grid"] == reference_payload(w.event) != first["grid"]
+    assert _cell(changed["grid"], "Hijau", w.cp3.id)["visited"]
+
+
 def test_an_uncommitted_or_rolled_back_write_is_never_cached(ctx):
     w = _team_event()
     event = w.event
@@ -568,11 +602,11 @@ def test_a_random_walk_keeps_the_advanced_grid_equal_to_the_reference(ctx):
                 assert _whole_grid_sums(seen.statements) == 1, f"step {step} advanced"
             same_as_reference(w.event)
         assert kinds["narrow"] >= 35 and kinds["full"] + kinds["kept"] >= 5, kinds
-        before_totals = [c["total"] for c in same_as_reference(w.event)["rows"][0]["cells"]]
+        before_totals = [c["total"] for c in same_as_reference(w.event)["checkpoints"]]
         make_task(w.event, w.cps[0], points=5)  # narrow: no points, one more task to do
         db.session.commit()
         with QueryCounter() as seen:
-            totals = [c["total"] for c in same_as_reference(w.event)["rows"][0]["cells"]]
+            totals = [c["total"] for c in same_as_reference(w.event)["checkpoints"]]
         assert _whole_grid_sums(seen.statements) == 0
         assert totals == [before_totals[0] + 1, *before_totals[1:]], (before_totals, totals)
 
