@@ -29,6 +29,7 @@ from quizengine.services.leaderboard import (
     participant_standings,
     team_standings,
 )
+from quizengine.services.newest import tag_of
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -154,22 +155,35 @@ def standings_json(slug: str) -> Response:
     """The board as JSON for the projector's polling: always the public (frozen) view.
 
     Every projector polls it every few seconds, so the ranked lists' JSON is built once per
-    score version (``leaderboard.memo``); only the few fields of the moment are added."""
+    score version (``leaderboard.memo``); only the few fields of the moment are added. The
+    lists come with a tag; a poll naming it (``?tag=``) gets ``"unchanged": true`` instead
+    of them while they are the same (an individual race's are 458 kB)."""
     event, _ = _event_for_viewer(slug)
     now = utc_now()
     until = board_until(event, now, live=False)
-    body = memo(event, until, "standings.json", lambda: _standings_body(event, until))
+    body = memo(event, until, "standings.json", lambda: _Tagged.of(_standings_body(event, until)))
     head = current_app.json.dumps(
         {
             "title": event.title,
             "frozen": until is not None,
             "frozen_at": format_local(until, event.timezone) if until else None,
             "updated": format_local(now, event.timezone, "%H:%M:%S"),
+            "tag": body.tag,
         }
     )
-    return current_app.response_class(
-        head[:-1] + ", " + body[1:], mimetype=current_app.json.mimetype
-    )
+    rest = '"unchanged": true}' if request.args.get("tag") == body.tag else body.text[1:]
+    return current_app.response_class(head[:-1] + ", " + rest, mimetype=current_app.json.mimetype)
+
+
+class _Tagged(NamedTuple):
+    """A JSON text kept with its tag (``tag_of``), computed once per score version."""
+
+    text: str
+    tag: str
+
+    @classmethod
+    def of(cls, text: str) -> _Tagged:
+        return cls(text, tag_of(text))
 
 
 def _standings_body(event: Event, until: datetime | None) -> str:

@@ -15,6 +15,7 @@ from quizengine.organize.correction_forms import FlagDecisionForm
 from quizengine.organize.labels import LABELS, label, local_date
 from quizengine.organize.views import bp
 from quizengine.services import live, live_grid
+from quizengine.services.newest import tag_of
 
 
 def _no_blind_judges(event: Event) -> None:
@@ -100,7 +101,7 @@ def live_poll(event: Event) -> Response:
     # The grid comes as JSON text, serialised once per change (live_grid.grid_json): put it in
     # as it is, in front of the other keys, instead of parsing and serialising it again.
     grid = live_grid.grid_json(event)
-    tag = live_grid.grid_tag(grid)
+    tag = tag_of(grid)  # the page names it: no grid while the same (most quiet polls)
     if request.args.get("grid") == tag:
         grid = "null"
     body = current_app.json.dumps(rest, separators=(",", ":"))

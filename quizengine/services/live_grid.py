@@ -80,7 +80,6 @@ poll and 47.7, 63.8 against 16.5, 14.5 for the grid alone; on PostgreSQL (one ru
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -551,10 +550,3 @@ def grid_json(event: Event) -> str:
         return _payload_text(event, checkpoints, got, _visits(event, version, mark, got.team_of))
 
     return _PAYLOADS.get(event.id, key, build)
-
-
-def grid_tag(text: str) -> str:
-    """A short tag of a grid text: a poll that names the tag of the grid its page shows gets no
-    grid when it is still the same (most polls outside the busiest minutes). A digest of the
-    text, so every worker gives the same grid the same tag, with nothing stored."""
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

@@ -2,10 +2,14 @@
 built under (a score version, a check-in mark...): a read hits only when the key still
 matches, a store replaces the slot's older value. Bounded in slots (least recently used go
 first), so a stream of new keys never piles up old values. Thread-safe; values are shared
-between requests and must be treated as read-only."""
+between requests and must be treated as read-only.
+
+``tag_of`` names a kept text for the polls that send it: a poll that names the tag of the
+text it already shows is answered without it while it is the same."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -45,3 +49,9 @@ class NewestCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def tag_of(text: str) -> str:
+    """A short tag of ``text``: a digest, so every worker gives an equal text the same tag and
+    nothing needs to be stored to compare it with the one a poll names."""
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

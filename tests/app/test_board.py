@@ -187,3 +187,31 @@ def test_an_organizer_s_show_all_link_keeps_the_public_view(client, ctx):
     everything = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert everything.count("<tr") == 1 + SHOWN + 1  # no team list in an individual race
     assert 'href="?view=public"' not in everything  # still the public view
+
+
+def test_a_poll_naming_the_tag_of_its_lists_gets_them_only_once_they_changed(client, world):
+    """The projector names the tag of the lists it shows: while they are the same the answer
+    says ``unchanged`` (with the fields of the moment), the lists come once they changed."""
+    event = world["event"]
+    url = f"/board/{event.slug}/standings.json"
+    with time_machine.travel(at(event, 25), tick=False):
+        log_in_organizer(client, world["org"])
+        first = client.get(url).get_json()
+        same = client.get(url, query_string={"tag": first["tag"]}).get_json()
+        wrong = client.get(url, query_string={"tag": "x" * 24}).get_json()
+        attempt(make_task(event), world["ana"], at(event, 20), at(event, 21), points=25)
+        db.session.commit()
+        changed = client.get(url, query_string={"tag": first["tag"]}).get_json()
+    assert [(t["name"], t["points"]) for t in first["teams"]] == [("Biru", 70), ("Merah", 50)]
+    assert len(first["tag"]) == 24 and "unchanged" not in first
+    assert same == {
+        "frozen": False,
+        "frozen_at": None,
+        "tag": first["tag"],
+        "title": "Lomba Kota",
+        "unchanged": True,
+        "updated": first["updated"],
+    }
+    assert wrong == first
+    assert changed["tag"] != first["tag"] and "unchanged" not in changed
+    assert [(t["name"], t["points"]) for t in changed["teams"]] == [("Merah", 75), ("Biru", 70)]

@@ -1,4 +1,5 @@
 // Projector page: re-reads the public (frozen after freeze time) standings every few seconds.
+// Each poll names the tag of the lists on screen; the server leaves them out while unchanged.
 (function () {
   "use strict";
   var root = document.getElementById("projector");
@@ -6,6 +7,7 @@
   var url = root.getAttribute("data-poll");
   var list = root.querySelector("[data-list]");
   var INTERVAL = 10000;
+  var tag = "";
 
   function cell(cls, value) {
     var span = document.createElement("span");
@@ -15,6 +17,15 @@
   }
 
   function render(data) {
+    if (!data.unchanged) { drawList(data); }
+    tag = data.tag;
+    var frozen = root.querySelector("[data-frozen]");
+    frozen.hidden = !data.frozen;
+    root.querySelector("[data-frozen-at]").textContent = data.frozen_at || "";
+    root.querySelector("[data-updated]").textContent = data.updated;
+  }
+
+  function drawList(data) {
     var rows = data.teams.length ? data.teams : data.people;
     var frag = document.createDocumentFragment();
     rows.forEach(function (s) {
@@ -26,14 +37,13 @@
       frag.appendChild(li);
     });
     list.replaceChildren(frag);
-    var frozen = root.querySelector("[data-frozen]");
-    frozen.hidden = !data.frozen;
-    root.querySelector("[data-frozen-at]").textContent = data.frozen_at || "";
-    root.querySelector("[data-updated]").textContent = data.updated;
   }
 
   function poll() {
-    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+    fetch(url + (tag ? "?tag=" + encodeURIComponent(tag) : ""), {
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(render)
       .catch(function () { /* keep the last board on screen; try again later */ })
