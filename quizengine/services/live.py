@@ -44,9 +44,6 @@ from quizengine.models import (
 )
 from quizengine.services import audit, live_cursor
 
-# The grid lives in live_grid; pages and tests know it as live.grid.
-from quizengine.services.live_grid import grid as grid
-
 FLAG_DECISIONS = ("cleared", "upheld")
 FEED_LIMIT = 100
 

@@ -82,7 +82,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -98,22 +98,6 @@ from quizengine.services.newest import NewestCache
 
 T = TypeVar("T")
 WROTE = "quizengine.live_grid.wrote"
-
-
-@dataclass
-class Cell:
-    visited: bool = False
-    tasks_done: int = 0
-    tasks_total: int = 0
-    points: int = 0
-
-
-@dataclass
-class Row:
-    id: int
-    name: str
-    cells: dict[int, Cell] = field(default_factory=dict)
-    points: int = 0  # checkpoint tasks + location-free tasks + adjustments
 
 
 @dataclass(frozen=True)
@@ -385,26 +369,6 @@ def visits(event: Event, team_of: dict[int, int | None]) -> dict[int, set[int]]:
 
 _NOTHING: dict[int, list[int]] = {}
 _NONE: set[int] = set()
-
-
-def grid(event: Event) -> tuple[list[Checkpoint], list[Row]]:
-    """One row per team (team mode) or participant (individual mode), one cell per checkpoint."""
-    checkpoints = list(
-        db.session.scalars(
-            select(Checkpoint).where(Checkpoint.event_id == event.id).order_by(Checkpoint.position)
-        )
-    )
-    got = scores(event)
-    seen = visits(event, got.team_of)
-    rows: list[Row] = []
-    for owner, name in got.rows:
-        own, been = got.cells.get(owner, _NOTHING), seen.get(owner, _NONE)
-        cells: dict[int, Cell] = {}
-        for cp in checkpoints:
-            points, done = own.get(cp.id, (0, 0))
-            cells[cp.id] = Cell(cp.id in been, done, got.tasks_total.get(cp.id, 0), points)
-        rows.append(Row(owner, name, cells, got.totals.get(owner, 0)))
-    return checkpoints, rows
 
 
 def _payload_text(

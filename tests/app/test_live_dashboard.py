@@ -3,7 +3,9 @@ flagged check-ins decided and audited, the event clock in the event's zone."""
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import time_machine
@@ -11,8 +13,9 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from quizengine.extensions import db
-from quizengine.models import AuditEntry, CheckIn
-from quizengine.services import live
+from quizengine.models import AuditEntry, CheckIn, Event
+from quizengine.services import live, live_grid
+from quizengine.services.newest import tag_of
 from tests.app.test_leaderboard_cache import EVENT_WALK, _plans
 from tests.app.test_live_support import (
     attempt,
@@ -45,6 +48,18 @@ def _world():
     )
 
 
+def _grid(event: Event) -> tuple[list[str], dict[str, Any]]:
+    """The grid the dashboard draws (live.js): the checkpoints' names, and per row name its
+    cells by checkpoint id as (visited, tasks done, points) and its points."""
+    data = json.loads(live_grid.grid_json(event))
+    ids = [cp["id"] for cp in data["checkpoints"]]
+    rows = {}
+    for row in data["rows"]:
+        cells = zip(ids, row["cells"], strict=True)
+        rows[row["name"]] = ({i: tuple(c) if c else (0, 0, 0) for i, c in cells}, row["points"])
+    return [cp["name"] for cp in data["checkpoints"]], rows
+
+
 def test_grid_shows_visits_tasks_and_points(ctx):
     w = _world()
     event, ana, budi, cp1, cp2 = w.event, w.ana, w.budi, w.cp1, w.cp2
@@ -54,14 +69,12 @@ def test_grid_shows_visits_tasks_and_points(ctx):
     attempt(w.q1, ana, at(event, 1), at(event, 2), answer="1953", correct=True, points=90)
     submission(attempt(w.c2, budi, at(event, 3)), budi, at(event, 4))
     db.session.commit()
-    cps, rows = live.grid(event)
-    assert [c.name for c in cps] == ["Balai Kota", "Alun"]
-    by = {r.name: r for r in rows}
-    assert by["Merah"].cells[cp1.id].visited and not by["Merah"].cells[cp2.id].visited
-    assert by["Merah"].cells[cp1.id].tasks_done == 1 and by["Merah"].cells[cp1.id].points == 90
-    assert by["Merah"].points == 90
-    assert by["Biru"].cells[cp2.id].visited  # the manual team check-in counts, the refusal not
-    assert by["Biru"].cells[cp2.id].tasks_done == 1 and by["Biru"].points == 0
+    names, by = _grid(event)
+    assert names == ["Balai Kota", "Alun"]
+    # (visited, tasks done, points) per checkpoint, and the row's points
+    assert by["Merah"] == ({cp1.id: (1, 1, 90), cp2.id: (0, 0, 0)}, 90)
+    # the manual team check-in counts, the refusal not; the submission is a task done
+    assert by["Biru"] == ({cp1.id: (0, 0, 0), cp2.id: (1, 1, 0)}, 0)
 
 
 def test_feed_pages_with_a_cursor(ctx):
@@ -138,6 +151,32 @@ def test_dashboard_page_and_clock(client, ctx):
     assert "organize/live.js" in page and "<script>" not in page
 
 
+def test_the_page_brings_its_grid_as_the_polls_json_with_its_tag(client, ctx):
+    """The page carries the grid for live.js to draw (the polls' JSON, escaped for a script
+    element) and its tag, so the first poll brings none while it is the same; the lists'
+    refresh (``?part=lists``) gets the page without it."""
+    w = _world()
+    event = w.event
+    w.red.name = "Merah </script><b>&amp;"
+    checkin(event, w.cp1, at(event, 1), w.ana)
+    checkin(event, w.cp2, at(event, 2), w.budi, accepted=False, verdict="too_far", distance=340)
+    db.session.commit()
+    log_in_organizer(client, w.org)
+    page = client.get(f"/organize/e/{event.slug}/live").get_data(as_text=True)
+    script = page.split('<script type="application/json" id="grid-data">')[1]
+    embedded = script.split("</script>")[0]
+    assert "<" not in embedded and ">" not in embedded and "&" not in embedded
+    text = live_grid.grid_json(event)
+    assert json.loads(embedded) == json.loads(text)
+    assert [r["name"] for r in json.loads(embedded)["rows"]] == ["Biru", "Merah </script><b>&amp;"]
+    assert f'data-grid-tag="{tag_of(text)}"' in page
+    poll = client.get(f"/organize/e/{event.slug}/live.json", query_string={"grid": tag_of(text)})
+    assert poll.get_json()["grid"] is None
+    lists = client.get(f"/organize/e/{event.slug}/live?part=lists").get_data(as_text=True)
+    assert 'id="grid-data"' not in lists and 'data-grid-tag=""' in lists
+    assert 'id="refused"' in lists and "too_far" in lists
+
+
 def test_flag_decision_is_audited(client, ctx):
     w = _world()
     event, ana, budi, cp1, _cp2 = w.event, w.ana, w.budi, w.cp1, w.cp2
@@ -166,9 +205,8 @@ def test_individual_mode_rows_are_participants(ctx):
     cp = make_checkpoint(event)
     checkin(event, cp, at(event, 1), a)
     db.session.commit()
-    _, rows = live.grid(event)
-    by = {r.name: r for r in rows}
-    assert by["A"].cells[cp.id].visited and not by["B"].cells[cp.id].visited
+    _, by = _grid(event)
+    assert by["A"][0][cp.id][0] == 1 and by["B"][0][cp.id][0] == 0
 
 
 def test_a_poll_reads_recent_answers_by_time_not_the_event_s_answers(ctx):

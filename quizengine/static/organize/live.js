@@ -133,6 +133,11 @@
       return;
     }
     var rows = document.createDocumentFragment();
+    if (!data.rows.length) {
+      var none = text("td", word("nobody"));
+      none.colSpan = data.checkpoints.length + 2;
+      rows.appendChild(document.createElement("tr")).appendChild(none);
+    }
     data.rows.forEach(function (row) {
       var tr = document.createElement("tr");
       var th = text("th", row.name);
@@ -151,7 +156,7 @@
   }
 
   // The flagged and refused check-in lists are drawn by the server. When their counts move,
-  // fetch this page again and swap both lists in, so they match the counts above them (not
+  // fetch this page again (without its grid) and swap both lists in, so they match the counts above them (not
   // while the organizer is deciding a flag there: the next poll tries again).
   var listed = {};
   var refreshing = false;
@@ -173,7 +178,7 @@
     var stale = Object.keys(listed).some(function (k) { return String(counts[k]) !== listed[k]; });
     if (!stale || refreshing || sections.some(function (s) { return !s || busy(s); })) { return; }
     refreshing = true;
-    fetch(window.location.pathname, {
+    fetch(window.location.pathname + "?part=lists", {
       headers: { "Accept": "text/html" },
       credentials: "same-origin"
     }).then(function (r) {
@@ -210,6 +215,14 @@
     addItems(data.items);
     cursor = data.cursor;
     status.textContent = word("updated") + " " + data.clock.now;
+  }
+
+  // The page brings the grid as it was when it was made, and its tag: drawn at once, and the
+  // first poll brings no grid unless it changed since.
+  var first = document.getElementById("grid-data");
+  if (first) {
+    renderGrid(JSON.parse(first.textContent));
+    gridTag = root.querySelector("[data-grid]").getAttribute("data-grid-tag");
   }
 
   function poll() {
