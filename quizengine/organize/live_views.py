@@ -65,10 +65,10 @@ def _clock(event: Event) -> dict[str, Any]:
 @event_view(Role.JUDGE.value)
 def live_dashboard(event: Event) -> str:
     """The dashboard. Its grid comes as the polls' JSON text (kept per change, shared with
-    them) for live.js to draw, with its tag, so the first poll brings no grid while it is the
-    same: as a table of 25,000 cells the page was 2 MB and 0.4 s of a worker's time, and the
-    script drew the grid anew at its first poll anyway. ``?part=lists`` leaves the grid out:
-    the script fetches the page so to refresh the flagged and refused check-ins."""
+    them) for live.js to draw, with its tag, so the first poll brings no grid while it is
+    the same: as a table of 25,000 cells the page was 2 MB and 0.4-0.7 s of a worker's time,
+    and the script drew the grid anew at its first poll anyway. ``?part=lists`` leaves the
+    grid out: the script fetches the page so to refresh the flagged and refused check-ins."""
     _no_blind_judges(event)
     grid = None if request.args.get("part") == "lists" else live_grid.grid_json(event)
     return render_template(

@@ -112,7 +112,7 @@
   }
 
   // The grid drawn last; a new one with the same rows and columns changes only the cells,
-  // names and totals that differ (rebuilding 25,000 cells every poll took about a second).
+  // names and row points that differ (rebuilding 25,000 cells every poll took about a second).
   var shown = null;
 
   function renderGrid(data) {
@@ -156,8 +156,8 @@
   }
 
   // The flagged and refused check-in lists are drawn by the server. When their counts move,
-  // fetch this page again (without its grid) and swap both lists in, so they match the counts above them (not
-  // while the organizer is deciding a flag there: the next poll tries again).
+  // fetch this page again (without its grid) and swap both lists in, so they match the counts
+  // above them (not while the organizer is deciding a flag there: the next poll tries again).
   var listed = {};
   var refreshing = false;
   ["open_flags", "refused_checkins"].forEach(function (k) {
