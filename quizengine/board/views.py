@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -146,22 +147,38 @@ def board(slug: str) -> str:
 
 @bp.get("/<slug>/projector")
 def projector(slug: str) -> str:
+    """The big screen: the top ``SHOWN`` rows of the public board (about a dozen fit on a
+    projector; a city race's 5,000 rows were drawn below the screen's edge on every poll),
+    polled with ``?top=``."""
     event, _ = _event_for_viewer(slug)
-    return render_template("board/projector.html", **_board(event, live=False))
+    data = _board(event, live=False)
+    return render_template(
+        "board/projector.html",
+        **data,
+        rows=(data["teams"] or data["people"])[:SHOWN],
+        poll_url=url_for("board.standings_json", slug=event.slug, top=SHOWN),
+    )
 
 
 @bp.get("/<slug>/standings.json")
 def standings_json(slug: str) -> Response:
-    """The board as JSON for the projector's polling: always the public (frozen) view.
+    """The board as JSON for the projector's polling: always the public (frozen) view; only
+    the top ``?top=N`` rows of each list when given.
 
     Every projector polls it every few seconds, so the ranked lists' JSON is built once per
     score version (``leaderboard.memo``); only the few fields of the moment are added. The
     lists come with a tag; a poll naming it (``?tag=``) gets ``"unchanged": true`` instead
     of them while they are the same (an individual race's are 458 kB)."""
     event, _ = _event_for_viewer(slug)
+    top = _top(request.args.get("top"))
     now = utc_now()
     until = board_until(event, now, live=False)
-    body = memo(event, until, "standings.json", lambda: _Tagged.of(_standings_body(event, until)))
+    body = memo(
+        event,
+        until,
+        f"standings.json top {top}",
+        lambda: _Tagged.of(_standings_body(event, until, top)),
+    )
     head = current_app.json.dumps(
         {
             "title": event.title,
@@ -175,6 +192,15 @@ def standings_json(slug: str) -> Response:
     return current_app.response_class(head[:-1] + ", " + rest, mimetype=current_app.json.mimetype)
 
 
+def _top(raw: str | None) -> int | None:
+    """``?top=``: a whole number of rows from 1 (None: every row)."""
+    if raw is None:
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        abort(400, description=gettext("top must be a whole number of rows from 1 to 100000"))
+    return int(raw)
+
+
 class _Tagged(NamedTuple):
     """A JSON text kept with its tag (``tag_of``), computed once per score version."""
 
@@ -186,13 +212,14 @@ class _Tagged(NamedTuple):
         return cls(text, tag_of(text))
 
 
-def _standings_body(event: Event, until: datetime | None) -> str:
+def _standings_body(event: Event, until: datetime | None, top: int | None) -> str:
     """The ranked part of standings.json, as a JSON object: what the projector shows, the
     teams of a team event or the participants of an individual one (a team race's 5,000
-    individual rows would cost every poll ranking and a few hundred kB for nothing)."""
+    individual rows would cost every poll ranking and a few hundred kB for nothing), the
+    first ``top`` of them when given."""
     team_mode = event.mode == "team"
-    teams = team_standings(event, until) if team_mode else []
-    people = [] if team_mode else participant_standings(event, until)
+    teams = team_standings(event, until)[:top] if team_mode else []
+    people = [] if team_mode else participant_standings(event, until)[:top]
     return (
         f'{{"people": {_standings_json(people)}, "tasks_total": {_tasks_total(event):d}, '
         f'"teams": {_standings_json(teams)}}}'

@@ -215,3 +215,30 @@ def test_a_poll_naming_the_tag_of_its_lists_gets_them_only_once_they_changed(cli
     assert wrong == first
     assert changed["tag"] != first["tag"] and "unchanged" not in changed
     assert [(t["name"], t["points"]) for t in changed["teams"]] == [("Merah", 75), ("Biru", 70)]
+
+
+def test_the_projector_shows_the_top_rows_and_polls_for_them_alone(client, ctx):
+    """A projector fits about a dozen rows: the page and its poll (``?top=``) carry the top
+    ``SHOWN`` of a long list, in the same order as the whole list; a bad ``top`` is refused."""
+    from quizengine.board.views import SHOWN
+
+    event = make_event(mode="individual")
+    task = make_task(event)
+    people = [make_participant(event, None, f"P{i:03d}") for i in range(SHOWN + 5)]
+    for i, p in enumerate(people):
+        attempt(task, p, at(event, 1), at(event, 2), points=i)
+    db.session.commit()
+    log_in_player(client, people[0], event.ends_at)
+    whole = _json(client, event)["people"]
+    page = client.get(f"/board/{event.slug}/projector").get_data(as_text=True)
+    assert f'data-poll="/board/{event.slug}/standings.json?top={SHOWN}"' in page
+    assert page.count('<span class="rank">') == SHOWN
+    assert "P054" in page and "P004" not in page  # the top scorers; the last five left out
+    top = client.get(f"/board/{event.slug}/standings.json?top={SHOWN}").get_json()
+    assert top["people"] == whole[:SHOWN] and len(whole) == SHOWN + 5
+    assert top["tag"] != _json(client, event)["tag"]
+    again = client.get(f"/board/{event.slug}/standings.json?top={SHOWN}&tag={top['tag']}")
+    assert again.get_json()["unchanged"] is True
+    for bad in ("0", "-1", "abc", "1.5", "٣", "100001", ""):
+        r = client.get(f"/board/{event.slug}/standings.json", query_string={"top": bad})
+        assert r.status_code == 400, bad

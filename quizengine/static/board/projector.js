@@ -40,7 +40,8 @@
   }
 
   function poll() {
-    fetch(url + (tag ? "?tag=" + encodeURIComponent(tag) : ""), {
+    var sep = url.indexOf("?") < 0 ? "?" : "&";
+    fetch(url + (tag ? sep + "tag=" + encodeURIComponent(tag) : ""), {
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     })
