@@ -251,13 +251,21 @@ def checkpoint_url(public_url: str, checkpoint: Checkpoint) -> str:
     return f"{public_url}/c/{checkpoint.code}"
 
 
-def roster(event: Event) -> Iterable[Participant]:
+def roster(
+    event: Event, *, team_id: int | None = None, participant_id: int | None = None
+) -> Iterable[Participant]:
     """The event's participants with their teams (one statement: the badges read each one's
-    team, one query per team before), by team name, then name."""
-    everyone = db.session.scalars(
+    team, one query per team before), by team name, then name; only one team's or one
+    participant's when ``team_id`` or ``participant_id`` is given."""
+    query = (
         select(Participant)
         .where(Participant.event_id == event.id)
         .options(joinedload(Participant.team))
         .order_by(Participant.id)
     )
+    if team_id is not None:
+        query = query.where(Participant.team_id == team_id)
+    if participant_id is not None:
+        query = query.where(Participant.id == participant_id)
+    everyone = db.session.scalars(query)
     return sorted(everyone, key=lambda p: ((p.team.name if p.team else ""), p.name.casefold()))

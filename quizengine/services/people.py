@@ -263,3 +263,10 @@ def name_lists(event: Event) -> tuple[list[str], list[tuple[str, str | None]]]:
         .order_by(Participant.name)
     )
     return teams, [(name, team) for name, team in people]
+
+
+def team_choices(event: Event) -> list[tuple[int, str]]:
+    """The event's teams as (id, name), by name: the print page's choice of one team's
+    badges."""
+    query = select(Team.id, Team.name).where(Team.event_id == event.id).order_by(Team.name)
+    return [(team_id, name) for team_id, name in db.session.execute(query)]

@@ -110,9 +110,13 @@ def print_job(
     force: bool = False,
     sheets: bool = True,
     badges: bool = True,
+    team_id: int | None = None,
+    participant_id: int | None = None,
 ) -> PrintJob:
     """The sheets and/or badges of ``event`` with URLs under ``public_url`` (checked first);
-    the part not asked for stays empty (badges need the whole roster)."""
+    the part not asked for stays empty (badges need the whole roster). The badges of one team
+    or one participant only when ``team_id`` or ``participant_id`` is given (a lost badge,
+    a late team: not the event's 5,000 again)."""
     check_public_url(public_url, force)
     sheet_event = SheetEvent(title=event.title, window=format_window(event))
     sheet_list = [
@@ -132,7 +136,11 @@ def print_job(
             subtitle=p.unit,
             url=event_service.login_url(public_url, p),
         )
-        for p in (event_service.roster(event) if badges else ())
+        for p in (
+            event_service.roster(event, team_id=team_id, participant_id=participant_id)
+            if badges
+            else ()
+        )
     ]
     return PrintJob(sheet_event, sheet_list, badge_list, LABELS.get(event.language, LABELS["en"]))
 
@@ -143,7 +151,22 @@ def sheets_pdf(event: Event, public_url: str, *, force: bool = False) -> bytes:
     return checkpoint_sheets_pdf(job.event, job.checkpoints, job.labels)
 
 
-def badge_pdf(event: Event, public_url: str, *, force: bool = False) -> bytes:
-    """Personal login badges, several per A4 page with cut lines."""
-    job = print_job(event, public_url, force=force, sheets=False)
+def badge_pdf(
+    event: Event,
+    public_url: str,
+    *,
+    force: bool = False,
+    team_id: int | None = None,
+    participant_id: int | None = None,
+) -> bytes:
+    """Personal login badges, several per A4 page with cut lines (of one team or one
+    participant when given)."""
+    job = print_job(
+        event,
+        public_url,
+        force=force,
+        sheets=False,
+        team_id=team_id,
+        participant_id=participant_id,
+    )
     return badges_pdf(job.event, job.badges)

@@ -217,3 +217,49 @@ def test_svg_on_the_print_page_decodes(app, organizer_client, event_id):
         x0, y0 = int(x) * scale, int(y) * scale
         draw.rectangle([x0, y0, x0 + int(n) * scale - 1, y0 + scale - 1], fill=0)
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [url]
+
+
+@needs_poppler
+def test_one_participant_s_or_one_team_s_badges(app, organizer_client, event_id, tmp_path):
+    """A lost badge or a late team: the badges of one participant or one team, not the whole
+    event's again; an id of another event or no id at all is a 404."""
+    with app.app_context():
+        event = event_of(event_id)
+        ana = next(p for p in event.participants if p.name == "Peserta 2-3")
+        team = next(t for t in event.teams if t.name == "Kelompok 1")
+        ana_id, ana_url = ana.id, event_service.login_url("https://quiz.example.org", ana)
+        team_id, members = team.id, sorted(p.name for p in team.members)
+        other = make_participant(make_event(), None, "Orang Lain")
+        db.session.commit()
+        other_id = other.id
+    one = organizer_client.get(f"/organize/e/malang/print/badges.pdf?participant={ana_id}")
+    assert one.status_code == 200
+    assert (
+        f'filename="malang-badges-participant-{ana_id}.pdf"' in one.headers["Content-Disposition"]
+    )
+    assert [decoded(page) for page in rasterize(one.data, tmp_path)] == [[ana_url]]
+    page = organizer_client.get(f"/organize/e/malang/print/badges?team={team_id}").text
+    shown = re.findall(r'<p class="name">([^<]*)</p>', page)
+    assert sorted(shown) == members and len(members) == 4
+    everyone = organizer_client.get("/organize/e/malang/print/badges?team=").text
+    assert everyone.count('<div class="badge">') == 9
+    for bad in (f"participant={other_id}", "team=abc", "team=-1", "participant=99999999999999"):
+        assert organizer_client.get(f"/organize/e/malang/print/badges.pdf?{bad}").status_code == 404
+    form = organizer_client.get(f"/organize/e/malang/participants/{ana_id}").text
+    assert f"/print/badges.pdf?participant={ana_id}" in form
+    assert f"/print/badges?participant={ana_id}" in form
+    print_page = organizer_client.get("/organize/e/malang/print").text
+    assert f'<option value="{team_id}">Kelompok 1</option>' in print_page
+
+
+def test_a_refused_badge_keeps_whose_it_was(app, organizer_client, event_id):
+    """With a local PUBLIC_URL the refusal page's "print anyway" still prints the badge asked
+    for, not the whole event's."""
+    app.config["PUBLIC_URL"] = "http://127.0.0.1:5000"
+    with app.app_context():
+        pid = event_of(event_id).participants[0].id
+    refused = organizer_client.get(f"/organize/e/malang/print/badges?participant={pid}")
+    assert refused.status_code == 409
+    assert f'<input type="hidden" name="participant" value="{pid}">' in refused.text
+    forced = organizer_client.get(f"/organize/e/malang/print/badges?participant={pid}&force=1")
+    assert forced.status_code == 200 and forced.text.count('<div class="badge">') == 1
