@@ -234,8 +234,15 @@ def participant_new_link(event: Event, pid: int) -> Response:
         abort(400)
     people.new_login_link(event, participant, actor=access.actor())
     db.session.commit()
-    flash(_("New personal link made: the old link and badge no longer work."), "success")
-    return redirect(url_for("organize.teams", slug=event.slug))
+    flash(
+        _(
+            "New personal link made: the old link and badge no longer work. "
+            "Print the new badge here."
+        ),
+        "success",
+    )
+    # Back to the participant, whose page links to the new badge (the next thing to do).
+    return redirect(url_for("organize.participant_edit", slug=event.slug, pid=participant.id))
 
 
 @bp.route("/e/<slug>/participants/import", methods=["GET", "POST"])

@@ -149,7 +149,8 @@ def test_teams_and_participants_lifecycle(client, app, setup):
     with app.app_context():
         p = db.session.scalar(select(Participant))
         old_token, pid = p.login_token, p.id
-    client.post(f"/organize/e/malang/participants/{pid}/new-link")
+    renewed = client.post(f"/organize/e/malang/participants/{pid}/new-link")
+    assert renewed.headers["Location"] == f"/organize/e/malang/participants/{pid}"
     with app.app_context():
         assert db.session.get(Participant, pid).login_token != old_token
     assert (
