@@ -136,7 +136,7 @@ def build_world(upload_dir: Path) -> World:
             started_at=event.starts_at,
             deadline=event.ends_at,
             status="answered",
-            answer="1962",
+            answer="A2-wrong-1962",  # never part of a generated name ("Checkpoint 1962")
             answer_key=f"secret-answer-{label}",
             answered_at=event.starts_at,
             correct=False,
@@ -253,7 +253,7 @@ def test_a_participant_never_sees_another_teams_answer(app: Flask) -> None:
     client = _actor(app, "participant", world)
     page = client.get(f"/t/{world.ids['A']['task_id']}")
     assert page.status_code in (200, 403)
-    assert "1962" not in page.text  # team A2's (wrong) answer at the same task
+    assert "A2-wrong-1962" not in page.text  # team A2's (wrong) answer at the same task
     assert "secret-answer" not in page.text
 
 
