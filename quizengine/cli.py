@@ -7,6 +7,7 @@ import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -115,11 +116,42 @@ def sheets_command(slug: str, output: str, force: bool) -> None:
 @click.argument("slug")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PDF file.")
 @click.option("--force", is_flag=True, help="Print even when PUBLIC_URL is localhost.")
-def badges_command(slug: str, output: str, force: bool) -> None:
-    """Personal login badges of SLUG as PDF: several per A4 page, with cut lines."""
+@click.option("--team", "team_name", metavar="NAME", help="Only this team's badges.")
+@click.option("--participant", "participant_name", metavar="NAME", help="Only this badge.")
+def badges_command(
+    slug: str, output: str, force: bool, team_name: str | None, participant_name: str | None
+) -> None:
+    """Personal login badges of SLUG as PDF: several per A4 page, with cut lines (of one team
+    or one participant, named as written or apart from capitals, when given)."""
+    from quizengine.models import Participant, Team
     from quizengine.services import printing
 
-    _write_pdf(slug, output, force, printing.badge_pdf)
+    def render(event: Any, public_url: str, *, force: bool) -> bytes:
+        return printing.badge_pdf(
+            event,
+            public_url,
+            force=force,
+            team_id=_named(event, Team, "team", team_name),
+            participant_id=_named(event, Participant, "participant", participant_name),
+        )
+
+    _write_pdf(slug, output, force, render)
+
+
+def _named(event: Any, model: Any, what: str, name: str | None) -> int | None:
+    """The id of the event's team or participant called ``name`` (None: not asked for)."""
+    from quizengine.services import people
+
+    if name is None:
+        return None
+    found = people.named(event, model, name)
+    if not found:
+        raise click.ClickException(f"no {what} of this event is called {name!r}")
+    if len(found) > 1:
+        raise click.ClickException(
+            f"{len(found)} {what}s are called {name!r} apart from capitals: write it exactly"
+        )
+    return found[0]
 
 
 @organizer_cli.command("create")

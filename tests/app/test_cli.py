@@ -271,3 +271,33 @@ def test_sheets_command_refuses_localhost_unless_forced(app, runner, tmp_path):
         assert not out.exists()
     forced = runner.invoke(args=["event", "sheets", slug, "-o", str(out), "--force"])
     assert forced.exit_code == 0 and out.read_bytes().startswith(b"%PDF-")
+
+
+@needs_poppler
+def test_badges_of_one_team_or_one_participant(app, runner, tmp_path):
+    """``--team`` and ``--participant`` name whose badges to print (as written or apart from
+    capitals); an unknown name fails with nothing written."""
+    slug = runner.invoke(args=["event", "import", str(DEMO)]).output.splitlines()[-1]
+    with app.app_context():
+        event = event_service.event_by_slug(slug)
+        team = event.teams[0]
+        members = sorted(f"https://quiz.example.org/in/{p.login_token}" for p in team.members)
+        one = event.participants[-1]
+        one_name, one_url = one.name, f"https://quiz.example.org/in/{one.login_token}"
+        team_name, everyone = team.name, len(event.participants)
+    out = tmp_path / "team.pdf"
+    shouted = team_name.upper()
+    result = runner.invoke(args=["event", "badges", slug, "-o", str(out), "--team", shouted])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "t").mkdir()
+    found = [u for page in rasterize(out.read_bytes(), tmp_path / "t") for u in decoded(page)]
+    assert sorted(found) == members and 1 <= len(members) < everyone
+    solo = tmp_path / "one.pdf"
+    args = ["event", "badges", slug, "-o", str(solo), "--participant", one_name]
+    assert runner.invoke(args=args).exit_code == 0
+    (tmp_path / "p").mkdir()
+    assert [decoded(p) for p in rasterize(solo.read_bytes(), tmp_path / "p")] == [[one_url]]
+    missing = tmp_path / "missing.pdf"
+    bad = runner.invoke(args=["event", "badges", slug, "-o", str(missing), "--team", "Nobody"])
+    assert bad.exit_code == 1 and "no team of this event is called 'Nobody'" in bad.output
+    assert not missing.exists()
