@@ -75,19 +75,15 @@ def queue(event: Event, judge_id: int, status: str = "pending") -> list[QueueEnt
             selectinload(Submission.files),
         )
     ).all()
-    mine = set(
-        db.session.scalars(
-            select(Review.submission_id).where(
-                Review.judge_id == judge_id,
-                Review.submission_id.in_([s.id for s, _task in rows]),
-            )
-        )
-    )
+    # The reviews of the listed submissions, found by joining them again rather than by a
+    # list of their ids: a list binds one parameter per submission, and SQLite refuses a
+    # statement with more than 32,766 (an individual race's approved tab can list more).
+    listed = select(Review.submission_id).join(Submission, Submission.id == Review.submission_id)
+    listed = listed.where(Submission.event_id == event.id, Submission.status == status)
+    mine = set(db.session.scalars(listed.where(Review.judge_id == judge_id)))
     counts = dict(
         db.session.execute(
-            select(Review.submission_id, func.count(Review.id))
-            .where(Review.submission_id.in_([s.id for s, _task in rows]))
-            .group_by(Review.submission_id)
+            listed.add_columns(func.count(Review.id)).group_by(Review.submission_id)
         ).all()
     )
     return [QueueEntry(s, t, s.id in mine, counts.get(s.id, 0)) for s, t in rows]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from quizengine.extensions import db
 from quizengine.models import AuditEntry, Review, Submission
 from quizengine.services import leaderboard, reviews
-from tests.app.test_live_support import attempt, judge, log_in_organizer, submission
+from tests.app.test_live_support import attempt, judge, log_in_organizer, review, submission
 from tests.builders import at, make_event, make_participant, make_task, make_team
 
 
@@ -184,3 +185,38 @@ def test_same_judge_twice_at_the_same_moment_keeps_one_review(app, world):
     assert len(rows) == 1 and rows[0].points in (40, 60)
     event = db.session.get(type(world["event"]), event_id)
     assert leaderboard.team_points(event, team_id) == rows[0].points
+
+
+def test_the_queue_reads_its_reviews_without_a_parameter_per_submission(world):
+    """Which listed submissions this judge reviewed, and how many reviews each has, are read
+    by joining the listed submissions again: a list of their ids bound one parameter each,
+    and SQLite refuses more than 32,766 (an individual race's approved tab can list more)."""
+    event, j = world["event"], world["judge"]
+    other = judge(event, "judge")
+    subs = []
+    for i in range(40):
+        p = make_participant(event, world["team"], f"Peserta {i}")
+        task = make_task(event, kind="creative", choices=None, answer=None, points=10)
+        subs.append(submission(attempt(task, p, at(event, 1)), p, at(event, 2 + i)))
+    for i, sub in enumerate(subs):
+        if i % 3 == 0:
+            review(sub, j, 5, at(event, 50))
+        if i % 2 == 0:
+            review(sub, other, 5, at(event, 50))
+    db.session.commit()
+    bound: list[int] = []
+
+    def count(_conn, _cursor, statement, parameters, _context, _many):
+        if "review" in statement.lower().split("from", 1)[-1].split()[0]:
+            bound.append(len(parameters))
+
+    sa_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        entries = reviews.queue(event, j.id)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", count)
+    by_id = {e.submission.id: e for e in entries}
+    for i, sub in enumerate(subs):
+        assert by_id[sub.id].reviewed_by_me == (i % 3 == 0), i
+        assert by_id[sub.id].reviews == (i % 3 == 0) + (i % 2 == 0), i
+    assert len(entries) == 42 and len(bound) == 2 and max(bound) <= 4, bound
