@@ -1,10 +1,11 @@
 """What the live dashboard costs the organizer's browser and network per poll, in chromium:
 
     python -m bench.live_page [--rows 500] [--checkpoints 50] [--polls 40]
-        [--before-js PATH]
+        [--before-root PATH]
 
 The page's own script (``quizengine/static/organize/live.js``) runs in Debian's chromium
-(driven by Playwright, as the browser tests are) on a page with the dashboard's elements; its
+(driven by Playwright, as the browser tests are) on a page with the dashboard's elements and
+style sheets; its
 polls are answered from this process with a grid of ``--rows`` teams x ``--checkpoints``
 checkpoints, about half the cells visited. Each answer says a backlog is waiting, so the next
 poll follows at once (200 ms) instead of every 5 s. Three ways a poll can find the grid:
@@ -14,10 +15,12 @@ poll follows at once (200 ms) instead of every 5 s. Three ways a poll can find t
 - ``new layout``: a checkpoint's number of tasks changed (a new grid that is drawn anew).
 
 For each, per poll: the bytes of the answer, and the browser's main-thread time (Chrome's
-``TaskDuration`` from the DevTools protocol, script, style and layout included), median of
-``--polls`` polls. With ``--before-js`` (a live.js of 8439500 or older, which takes one object
-per cell and redraws the whole grid on every poll) the same polls, in that format, are
-measured for it too, side by side. Needs chromium and playwright (``make e2e`` installs them).
+``TaskDuration`` from the DevTools protocol: all its work, painting included, with the script,
+style and layout parts beside it), median of ``--polls`` polls. With ``--before-root`` (a
+checkout of 8439500 or older, whose live.js takes one object per cell and redraws the whole
+grid on every poll: ``git worktree add /tmp/before 8439500``) the same polls, in that format,
+are measured with its script and style sheets too, side by side. Needs chromium and
+playwright (``make e2e`` installs them).
 """
 
 from __future__ import annotations
@@ -31,13 +34,16 @@ from typing import Any
 from playwright.sync_api import Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-LIVE_JS = ROOT / "quizengine" / "static" / "organize" / "live.js"
+STATIC = Path("quizengine") / "static"  # under a checkout's root
 CHROMIUM = "/usr/bin/chromium"
 ORIGIN = "http://dashboard.test"
-PAGE = """<!doctype html><html><body><div id="live" data-poll="/live.json" data-words="{}">
+PAGE = """<!doctype html><html><head><link rel="stylesheet" href="/static/organize.css">
+<link rel="stylesheet" href="/static/organize/ops.css"></head>
+<body class="organize ops"><div id="live" data-poll="/live.json" data-words="{}">
 <span data-clock></span><span data-starts></span><span data-ends></span>
 <span data-open data-word-open="open" data-word-closed="closed"></span>
-<table data-grid><thead><tr><th>Name</th><th>Points</th></tr></thead><tbody></tbody></table>
+<section class="grid-wrap"><div class="grid-scroll"><table class="grid" data-grid><thead><tr>
+<th>Name</th><th>Points</th></tr></thead><tbody></tbody></table></div></section>
 <p data-status></p><ol data-feed></ol></div><script src="/live.js"></script></body></html>"""
 MODES = ("unchanged", "one cell", "new layout")
 
@@ -96,15 +102,22 @@ class Grid:
         return {"checkpoints": checkpoints, "rows": rows}
 
 
-def measure(js: Path, old_format: bool, rows: int, checkpoints: int, polls: int) -> dict[str, Any]:
-    """Per mode: (median bytes, median main-thread ms) per poll."""
+def measure(
+    root: Path, old_format: bool, rows: int, checkpoints: int, polls: int
+) -> dict[str, Any]:
+    """Per mode: the median bytes and main-thread ms (all, and by part) per poll."""
     grid = Grid(rows, checkpoints)
     state: dict[str, Any] = {"mode": "one cell", "sizes": [], "polls": 0}
 
     def answer(route: Route) -> None:
         url = route.request.url
         if url.endswith("/live.js"):
+            js = root / STATIC / "organize" / "live.js"
             route.fulfill(body=js.read_text(), content_type="text/javascript")
+            return
+        if "/static/" in url:  # the dashboard's own style sheets
+            css = root / STATIC / url.split("/static/", 1)[1]
+            route.fulfill(body=css.read_text(), content_type="text/css")
             return
         if not url.split("?")[0].endswith("/live.json"):
             route.fulfill(body=PAGE, content_type="text/html")
@@ -143,17 +156,19 @@ def measure(js: Path, old_format: bool, rows: int, checkpoints: int, polls: int)
             state["mode"] = mode
             _next_poll(page, state)  # the answer to this poll may carry the last mode's change
             _next_poll(page, state)
-            costs, sizes = [], []
-            last = _task_ms(cdp)
+            costs: list[dict[str, float]] = []
+            sizes = []
+            last = _metrics(cdp)
             for _ in range(polls):
                 # A poll is sent 200 ms after the last answer was applied: the main-thread time
                 # between two polls is what one answer cost (parsing, drawing, style, layout).
                 _next_poll(page, state)
-                now = _task_ms(cdp)
-                costs.append(now - last)
+                now = _metrics(cdp)
+                costs.append({k: now[k] - last[k] for k in now})
                 sizes.append(state["sizes"][-2])
                 last = now
-            out[mode] = (statistics.median(sizes), statistics.median(costs))
+            parts = {k: statistics.median(c[k] for c in costs) for k in METRICS}
+            out[mode] = (statistics.median(sizes), parts)
         browser.close()
     return out
 
@@ -164,9 +179,15 @@ def _next_poll(page: Any, state: dict[str, Any]) -> None:
         page.wait_for_timeout(2)
 
 
-def _task_ms(cdp: Any) -> float:
-    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-    return float(metrics["TaskDuration"]) * 1000
+# Chrome's DevTools metrics (seconds, cumulative): all main-thread work, and three parts of it.
+METRICS = {"TaskDuration": "all", "ScriptDuration": "script", "RecalcStyleDuration": "style",
+           "LayoutDuration": "layout"}  # fmt: skip
+
+
+def _metrics(cdp: Any) -> dict[str, float]:
+    """The main thread's cumulative time (ms) in all tasks and in each part."""
+    found = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return {name: float(found[name]) * 1000 for name in METRICS}
 
 
 def main() -> None:
@@ -174,16 +195,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=500)
     parser.add_argument("--checkpoints", type=int, default=50)
     parser.add_argument("--polls", type=int, default=40)
-    parser.add_argument("--before-js", type=Path, help="a live.js taking one object per cell")
+    parser.add_argument("--before-root", type=Path, help="a checkout of 8439500 or older")
     args = parser.parse_args()
-    runs = {"this code": measure(LIVE_JS, False, args.rows, args.checkpoints, args.polls)}
-    if args.before_js:
-        runs["before"] = measure(args.before_js, True, args.rows, args.checkpoints, args.polls)
+    runs = {"this code": measure(ROOT, False, args.rows, args.checkpoints, args.polls)}
+    if args.before_root:
+        runs["before"] = measure(args.before_root, True, args.rows, args.checkpoints, args.polls)
     print(f"{args.rows} rows x {args.checkpoints} checkpoints, median of {args.polls} polls")
-    print("poll finds the grid | " + " | ".join(f"{name}: kB, browser ms" for name in runs))
+    print("main-thread ms: all (script, style, layout)")
+    print("poll finds the grid | " + " | ".join(f"{name}: kB, main-thread ms" for name in runs))
     for mode in MODES:
         figures = " | ".join(
-            f"{run[mode][0] / 1000:9.1f} kB {run[mode][1]:8.1f} ms" for run in runs.values()
+            f"{size / 1000:9.1f} kB {parts['TaskDuration']:7.1f} ms ("
+            + ", ".join(f"{parts[k]:.0f}" for k in list(METRICS)[1:])
+            + ")"
+            for size, parts in (run[mode] for run in runs.values())
         )
         print(f"{mode:19} | {figures}")
 
