@@ -30,7 +30,7 @@ from quizengine.services.leaderboard import (
     participant_standings,
     team_standings,
 )
-from quizengine.services.newest import tag_of
+from quizengine.services.newest import Tagged
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -177,7 +177,7 @@ def standings_json(slug: str) -> Response:
         event,
         until,
         f"standings.json top {top}",
-        lambda: _Tagged.of(_standings_body(event, until, top)),
+        lambda: Tagged.of(_standings_body(event, until, top)),
     )
     head = current_app.json.dumps(
         {
@@ -199,17 +199,6 @@ def _top(raw: str | None) -> int | None:
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100_000:
         abort(400, description=gettext("top must be a whole number of rows from 1 to 100000"))
     return int(raw)
-
-
-class _Tagged(NamedTuple):
-    """A JSON text kept with its tag (``tag_of``), computed once per score version."""
-
-    text: str
-    tag: str
-
-    @classmethod
-    def of(cls, text: str) -> _Tagged:
-        return cls(text, tag_of(text))
 
 
 def _standings_body(event: Event, until: datetime | None, top: int | None) -> str:

@@ -16,7 +16,6 @@ from quizengine.organize.correction_forms import FlagDecisionForm
 from quizengine.organize.labels import LABELS, label, local_date
 from quizengine.organize.views import bp
 from quizengine.services import live, live_grid
-from quizengine.services.newest import tag_of
 
 
 def _no_blind_judges(event: Event) -> None:
@@ -70,12 +69,12 @@ def live_dashboard(event: Event) -> str:
     and the script drew the grid anew at its first poll anyway. ``?part=lists`` leaves the
     grid out: the script fetches the page so to refresh the flagged and refused check-ins."""
     _no_blind_judges(event)
-    grid = None if request.args.get("part") == "lists" else live_grid.grid_json(event)
+    grid = None if request.args.get("part") == "lists" else live_grid.grid_tagged(event)
     return render_template(
         "organize/live.html",
         event=event,
-        grid=_script_json(grid) if grid is not None else None,
-        grid_tag=tag_of(grid) if grid is not None else "",
+        grid=_script_json(grid.text) if grid is not None else None,
+        grid_tag=grid.tag if grid is not None else "",
         clock=_clock(event),
         counts=live.counts(event),
         flagged=live.flagged(event),
@@ -112,12 +111,12 @@ def live_poll(event: Event) -> Response:
         "cursor": page["cursor"],
         "more": page["more"],
     }
-    # The grid comes as JSON text, serialised once per change (live_grid.grid_json): put it in
-    # as it is, in front of the other keys, instead of parsing and serialising it again.
-    grid = live_grid.grid_json(event)
-    tag = tag_of(grid)  # the page names it: no grid while the same (most quiet polls)
-    if request.args.get("grid") == tag:
-        grid = "null"
+    # The grid comes as JSON text, serialised and tagged once per change: put it in as it is,
+    # in front of the other keys, instead of parsing and serialising it again; none while the
+    # page names its tag (most quiet polls).
+    tagged = live_grid.grid_tagged(event)
+    tag = tagged.tag
+    grid = "null" if request.args.get("grid") == tag else tagged.text
     body = current_app.json.dumps(rest, separators=(",", ":"))
     return current_app.response_class(
         f'{{"grid":{grid},"grid_tag":"{tag}",{body[1:]}\n', mimetype=current_app.json.mimetype

@@ -94,7 +94,7 @@ from quizengine.extensions import db
 from quizengine.models import Attempt, CheckIn, Checkpoint, Event, Participant, Task, Team
 from quizengine.services import score_version
 from quizengine.services.leaderboard import MAX_TOUCHED, scored_items, touched_since
-from quizengine.services.newest import NewestCache
+from quizengine.services.newest import NewestCache, Tagged
 
 T = TypeVar("T")
 WROTE = "quizengine.live_grid.wrote"
@@ -494,9 +494,14 @@ def _visit_owner(
 
 
 def grid_json(event: Event) -> str:
-    """The grid as the poll sends it (``live.js`` draws it), as JSON text: serialising 25,000
-    cells costs more than finding them in the cache, so the text is what is kept, shared
-    between polls while the score version, the check-in mark and the checkpoints hold."""
+    """The grid as the poll sends it (``live.js`` draws it), as JSON text."""
+    return grid_tagged(event).text
+
+
+def grid_tagged(event: Event) -> Tagged:
+    """The grid's JSON text with its tag: serialising 25,000 cells costs more than finding
+    them in the cache, so the text is what is kept (and tagged once), shared between polls
+    while the score version, the check-in mark and the checkpoints hold."""
     checkpoints = tuple(
         (cp_id, name, code)
         for cp_id, name, code in db.session.execute(
@@ -509,8 +514,9 @@ def grid_json(event: Event) -> str:
     mark = checkin_mark(event)
     key = (version, mark, checkpoints)
 
-    def build() -> str:
+    def build() -> Tagged:
         got = scores(event, version)
-        return _payload_text(event, checkpoints, got, _visits(event, version, mark, got.team_of))
+        seen = _visits(event, version, mark, got.team_of)
+        return Tagged.of(_payload_text(event, checkpoints, got, seen))
 
     return _PAYLOADS.get(event.id, key, build)

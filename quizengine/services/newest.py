@@ -4,8 +4,8 @@ matches, a store replaces the slot's older value. Bounded in slots (least recent
 first), so a stream of new keys never piles up old values. Thread-safe; values are shared
 between requests and must be treated as read-only.
 
-``tag_of`` names a kept text for the polls that send it: a poll that names the tag of the
-text it already shows is answered without it while it is the same."""
+``Tagged`` keeps a text with its tag, for the polls that send it: a poll that names the tag
+of the text it already shows is answered without it while it is the same."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class NewestCache:
@@ -51,7 +51,14 @@ class NewestCache:
         return len(self._items)
 
 
-def tag_of(text: str) -> str:
-    """A short tag of ``text``: a digest, so every worker gives an equal text the same tag and
-    nothing needs to be stored to compare it with the one a poll names."""
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+class Tagged(NamedTuple):
+    """A text and its tag, made once with the text (kept with it, not hashed again on every
+    poll): a digest, so every worker gives an equal text the same tag and nothing needs to be
+    stored to compare it with the one a poll names."""
+
+    text: str
+    tag: str
+
+    @classmethod
+    def of(cls, text: str) -> Tagged:
+        return cls(text, hashlib.blake2b(text.encode(), digest_size=12).hexdigest())
