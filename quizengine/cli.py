@@ -131,27 +131,23 @@ def badges_command(
             event,
             public_url,
             force=force,
-            team_id=_named(event, Team, "team", team_name),
-            participant_id=_named(event, Participant, "participant", participant_name),
+            team_id=_named(event, Team, team_name),
+            participant_id=_named(event, Participant, participant_name),
         )
 
     _write_pdf(slug, output, force, render)
 
 
-def _named(event: Any, model: Any, what: str, name: str | None) -> int | None:
+def _named(event: Any, model: Any, name: str | None) -> int | None:
     """The id of the event's team or participant called ``name`` (None: not asked for)."""
     from quizengine.services import people
 
     if name is None:
         return None
-    found = people.named(event, model, name)
-    if not found:
-        raise click.ClickException(f"no {what} of this event is called {name!r}")
-    if len(found) > 1:
-        raise click.ClickException(
-            f"{len(found)} {what}s are called {name!r} apart from capitals: write it exactly"
-        )
-    return found[0]
+    try:
+        return people.one_named(event, model, name)
+    except people.UnknownName as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @organizer_cli.command("create")

@@ -44,17 +44,6 @@ REASON = [DataRequired(message=_l("Say why.")), Length(max=2000)]
 TEAM_NAMES = "team-names"
 PARTICIPANT_NAMES = "participant-names"
 
-NOT_FOUND = {
-    "team": _l("No team of this event is called “%(name)s”."),
-    "participant": _l("No participant of this event is called “%(name)s”."),
-}
-AMBIGUOUS = {
-    "team": _l("%(count)d teams are called “%(name)s” apart from capitals: write it exactly."),
-    "participant": _l(
-        "%(count)d participants are called “%(name)s” apart from capitals: write it exactly."
-    ),
-}
-
 
 def _name_box(label: Any, names: str) -> StringField:
     return StringField(
@@ -76,20 +65,17 @@ class _WhoForm(FlaskForm):
     participant_id: int | None = None
 
     def validate_team(self, field: Field) -> None:
-        self.team_id = _one(self.event, Team, "team", field.data)
+        self.team_id = _one(self.event, Team, field.data)
 
     def validate_participant(self, field: Field) -> None:
-        self.participant_id = _one(self.event, Participant, "participant", field.data)
+        self.participant_id = _one(self.event, Participant, field.data)
 
 
-def _one(event: Event, model: type[Team] | type[Participant], what: str, name: str) -> int:
-    found = people.named(event, model, name)
-    if len(found) == 1:
-        return found[0]
-    name = name.strip()
-    if not found:
-        raise ValidationError(NOT_FOUND[what] % {"name": name})
-    raise ValidationError(AMBIGUOUS[what] % {"count": len(found), "name": name})
+def _one(event: Event, model: type[Team] | type[Participant], name: str) -> int:
+    try:
+        return people.one_named(event, model, name)
+    except people.UnknownName as exc:
+        raise ValidationError(str(exc)) from None
 
 
 class ManualCheckinForm(_WhoForm):

@@ -234,28 +234,54 @@ def _loose(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def named(event: Event, model: type[Team] | type[Participant], text: str) -> list[int]:
-    """The ids of the event's teams (or participants) that ``text`` names, as an organizer
-    types a name into a box: the one whose name is ``text`` (names are unique in an event),
-    else every one whose name equals it apart from capitals and spaces (several: the name is
-    ambiguous; none: no such name)."""
+class UnknownName(LookupError):
+    """A name that stands for no team or participant of the event, or for several; the
+    message says which, in the request's language."""
+
+
+def one_named(event: Event, model: type[Team] | type[Participant], text: str) -> int:
+    """The id of the event's team (or participant) that ``text`` names, as an organizer types
+    a name: the one whose name is ``text`` (names are unique in an event), else the only one
+    whose name equals it apart from capitals and spaces. ``UnknownName`` when none or several
+    do (the corrections page's name boxes, ``flask event badges --team``)."""
+    name = text.strip()
     exact = db.session.scalar(
-        select(model.id).where(model.event_id == event.id, model.name == text.strip())
+        select(model.id).where(model.event_id == event.id, model.name == name)
     )
     if exact is not None:
-        return [exact]
+        return exact
     wanted = _loose(text)
     rows = db.session.execute(select(model.id, model.name).where(model.event_id == event.id))
-    return [ident for ident, name in rows if _loose(name) == wanted]
+    found = [ident for ident, other in rows if _loose(other) == wanted]
+    if len(found) == 1:
+        return found[0]
+    team = model is Team
+    if not found:
+        raise UnknownName(
+            _("No team of this event is called “%(name)s”.", name=name)
+            if team
+            else _("No participant of this event is called “%(name)s”.", name=name)
+        )
+    raise UnknownName(
+        _(
+            "%(count)d teams are called “%(name)s” apart from capitals: write it exactly.",
+            count=len(found),
+            name=name,
+        )
+        if team
+        else _(
+            "%(count)d participants are called “%(name)s” apart from capitals: write it exactly.",
+            count=len(found),
+            name=name,
+        )
+    )
 
 
 def name_lists(event: Event) -> tuple[list[str], list[tuple[str, str | None]]]:
     """The names of the event's teams, and of its participants each with their team's name
     (None: no team), both in alphabetical order: the corrections page offers them as its
     name boxes' suggestions. Two columns read, no objects."""
-    teams = list(
-        db.session.scalars(select(Team.name).where(Team.event_id == event.id).order_by(Team.name))
-    )
+    teams = [name for _id, name in team_choices(event)]
     people = db.session.execute(
         select(Participant.name, Team.name)
         .outerjoin(Team, Participant.team_id == Team.id)

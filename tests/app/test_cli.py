@@ -299,5 +299,5 @@ def test_badges_of_one_team_or_one_participant(app, runner, tmp_path):
     assert [decoded(p) for p in rasterize(solo.read_bytes(), tmp_path / "p")] == [[one_url]]
     missing = tmp_path / "missing.pdf"
     bad = runner.invoke(args=["event", "badges", slug, "-o", str(missing), "--team", "Nobody"])
-    assert bad.exit_code == 1 and "no team of this event is called 'Nobody'" in bad.output
+    assert bad.exit_code == 1 and "No team of this event is called “Nobody”." in bad.output
     assert not missing.exists()
