@@ -21,12 +21,12 @@ from typing import Any
 
 from playwright.sync_api import Response, sync_playwright
 
+from bench.live_page import CHROMIUM, _metrics
 from bench.organizer import _owner
 from bench.profile import WORK, _seeded
 from bench.seed import sqlalchemy_url
 from bench.server import ROOT, gunicorn
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "bench-dashboard-password"  # a loopback benchmark's organizer
 
 
@@ -72,16 +72,11 @@ def open_dashboard(base: str, slug: str, email: str, seconds: float) -> dict[str
         while rows.count() < 500 or ":" not in status.inner_text():  # drawn, polled once
             page.wait_for_timeout(20)
         ready = time.perf_counter() - start
-        before = _task_ms(cdp)
+        before = _metrics(cdp)["TaskDuration"]
         page.wait_for_timeout(seconds * 1000)
-        busy = _task_ms(cdp) - before
+        busy = _metrics(cdp)["TaskDuration"] - before
         browser.close()
     return {"ready_s": ready, "polls": polls, "busy_ms": busy}
-
-
-def _task_ms(cdp: Any) -> float:
-    found = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-    return float(found["TaskDuration"]) * 1000
 
 
 def main() -> None:
