@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from flask import Flask, Response, jsonify, render_template, request, url_for
 from flask_babel import get_locale, get_translations
@@ -146,6 +147,13 @@ def _template_gettext(app: Flask) -> None:
     )
 
 
+def lang_href(code: str) -> str:
+    """This page in language ``code``: its other query arguments kept (a search, a page of a
+    list), where a bare ``?lang=`` dropped them."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return "?" + urlencode([*kept, ("lang", code)])
+
+
 def register_web(app: Flask) -> None:
     hops = trusted_proxies(app)
     app.config["TRUSTED_PROXIES"] = hops
@@ -156,6 +164,7 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(CSRFError, _error)
     _template_gettext(app)
+    app.jinja_env.globals["lang_href"] = lang_href  # also where no context processor runs
 
     @app.context_processor
     def _globals() -> dict[str, object]:

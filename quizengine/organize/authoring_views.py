@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from checkpoints.eventfile import dump_event_file
@@ -39,6 +40,7 @@ from quizengine.services import (
     participant_import,
     people,
     places,
+    roster,
     submissions,
 )
 from quizengine.services import event_settings as settings_service
@@ -131,25 +133,63 @@ def _team_choices(event: Event) -> list[SelectChoice]:
     ]
 
 
+def _page_number() -> int:
+    text = request.args.get("page", "1").strip()
+    if not text.isdecimal() or int(text) < 1:
+        abort(400, description=_("The page number must be a whole number from 1 up."))
+    return int(text)
+
+
+def _to_roster(event: Event, team_id: int | None, participant_id: int | None = None) -> Response:
+    """Back to the team page, at the page and place of the team (or participant) just saved:
+    at 500 teams the list has 25 pages."""
+    page = roster.page_of(event, team_id, participant_id)
+    return redirect(
+        url_for(
+            "organize.teams",
+            slug=event.slug,
+            page=page if page > 1 else None,
+            _anchor=(
+                f"p-{participant_id}"
+                if participant_id is not None
+                else f"team-{team_id}"
+                if team_id is not None
+                else "no-team"
+            ),
+        )
+    )
+
+
+def _id_named(model: type[Team] | type[Participant], event: Event, name: str) -> int | None:
+    return db.session.scalar(select(model.id).where(model.event_id == event.id, model.name == name))
+
+
 @bp.route("/e/<slug>/teams", methods=["GET", "POST"])
 @access.event_view(ORGANIZER)
 def teams(event: Event) -> Page:
     form = TeamForm()
-    if form.validate_on_submit() and _saved(
-        form, people.create_team, event, form.name.data.strip()
-    ):
-        flash(_("Team added."), "success")
-        return redirect(url_for("organize.teams", slug=event.slug))
-    people.preload_teams(event)
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if _saved(form, people.create_team, event, name):
+            flash(_("Team added."), "success")
+            return _to_roster(event, _id_named(Team, event, name))
+    query = request.args.get("q", "")
+    try:
+        listed = roster.roster(event, query=query, page=_page_number())
+    except roster.NoSuchPage:
+        abort(404, description=_("There is no such page of the list: go back to its first page."))
     return _form_page(
         "organize/teams.html",
         form,
         event=event,
-        loners=people.without_team(event),
+        roster=listed,
         public_url=current_app.config["PUBLIC_URL"],
-        # url_for once, not once per row (5,500 rows at 500 teams of 10).
+        # url_for once, not once per row.
         team_href=url_filler("organize.team_edit", "team_id", slug=event.slug),
         participant_href=url_filler("organize.participant_edit", "pid", slug=event.slug),
+        page_href=url_filler(
+            "organize.teams", "page", 999999, slug=event.slug, q=listed.query or None
+        ),
     )
 
 
@@ -162,7 +202,7 @@ def team_edit(event: Event, team_id: int) -> Page:
         form, people.rename_team, event, team, form.name.data.strip()
     ):
         flash(_("Saved."), "success")
-        return redirect(url_for("organize.teams", slug=event.slug))
+        return _to_roster(event, team.id)
     return _form_page(
         "organize/team_form.html", form, event=event, team=team, played=people.team_played(team)
     )
@@ -192,7 +232,8 @@ def participant_new(event: Event) -> Page:
         _team_or_none(event, form.team.data),
     ):
         flash(_("Participant added."), "success")
-        return redirect(url_for("organize.teams", slug=event.slug))
+        pid = _id_named(Participant, event, form.name.data.strip())
+        return _to_roster(event, form.team.data or None, pid)
     return _form_page("organize/participant_form.html", form, event=event, participant=None)
 
 
@@ -215,7 +256,7 @@ def participant_edit(event: Event, pid: int) -> Page:
         _team_or_none(event, form.team.data),
     ):
         flash(_("Saved."), "success")
-        return redirect(url_for("organize.teams", slug=event.slug))
+        return _to_roster(event, participant.team_id, participant.id)
     return _form_page("organize/participant_form.html", form, event=event, participant=participant)
 
 
