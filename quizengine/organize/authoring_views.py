@@ -34,6 +34,7 @@ from quizengine.organize.forms import (
     TaskForm,
     TeamForm,
 )
+from quizengine.organize.paging import no_such_page, page_number
 from quizengine.organize.views import bp
 from quizengine.services import (
     authoring,
@@ -133,13 +134,6 @@ def _team_choices(event: Event) -> list[SelectChoice]:
     ]
 
 
-def _page_number() -> int:
-    text = request.args.get("page", "1").strip()
-    if not text.isdecimal() or int(text) < 1:
-        abort(400, description=_("The page number must be a whole number from 1 up."))
-    return int(text)
-
-
 def _to_roster(event: Event, team_id: int | None, participant_id: int | None = None) -> Response:
     """Back to the team page, at the page and place of the team (or participant) just saved:
     at 500 teams the list has 25 pages."""
@@ -175,9 +169,9 @@ def teams(event: Event) -> Page:
             return _to_roster(event, _id_named(Team, event, name))
     query = request.args.get("q", "")
     try:
-        listed = roster.roster(event, query=query, page=_page_number())
+        listed = roster.roster(event, query=query, page=page_number())
     except roster.NoSuchPage:
-        abort(404, description=_("There is no such page of the list: go back to its first page."))
+        no_such_page()
     return _form_page(
         "organize/teams.html",
         form,

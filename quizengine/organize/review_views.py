@@ -11,35 +11,38 @@ from checkpoints.timeutil import utc_now
 from quizengine.extensions import db
 from quizengine.models import Event, Role, Submission, SubmissionStatus, Task
 from quizengine.organize.access import actor, event_view
+from quizengine.organize.paging import no_such_page, page_number
 from quizengine.organize.review_forms import ReviewForm
 from quizengine.organize.views import bp
 from quizengine.services import reviews
+from quizengine.web import url_filler
 
 
 @bp.get("/e/<slug>/reviews")
 @event_view(Role.JUDGE.value)
 def review_queue(event: Event) -> str:
     status = request.args.get("status", SubmissionStatus.PENDING.value)
+    counts = reviews.counts_by_status(event)
     try:
-        entries = reviews.queue(event, current_user.id, status)
+        listed = reviews.queue(
+            event, current_user.id, status, page=page_number(), total=counts.get(status, 0)
+        )
     except reviews.ReviewError:
         abort(400, description=_("Unknown status."))
+    except reviews.NoSuchPage:
+        no_such_page()
     return render_template(
         "organize/reviews.html",
         event=event,
-        entries=entries,
+        listed=listed,
         status=status,
-        statuses=[s.value for s in SubmissionStatus],
-        pending=reviews.pending_count(event),
+        counts=counts,
+        pending=counts[SubmissionStatus.PENDING.value],
         blind=event.blind_judging,
+        page_href=url_filler(
+            "organize.review_queue", "page", 999999, slug=event.slug, status=status
+        ),
     )
-
-
-def _next_pending(event: Event, after_id: int) -> int | None:
-    for entry in reviews.queue(event, current_user.id):
-        if entry.submission.id != after_id and not entry.reviewed_by_me:
-            return entry.submission.id
-    return None
 
 
 @bp.route("/e/<slug>/reviews/<int:submission_id>", methods=["GET", "POST"])
@@ -71,7 +74,7 @@ def review_submission(event: Event, submission_id: int) -> str | Response | tupl
             return _render(event, submission, task, form), 409
         db.session.commit()
         flash(_("Review saved."), "success")
-        following = _next_pending(event, submission.id)
+        following = reviews.next_pending(event, current_user.id, submission.id)
         if following is not None:
             return redirect(
                 url_for("organize.review_submission", slug=event.slug, submission_id=following)

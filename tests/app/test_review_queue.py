@@ -187,23 +187,25 @@ def test_same_judge_twice_at_the_same_moment_keeps_one_review(app, world):
     assert leaderboard.team_points(event, team_id) == rows[0].points
 
 
-def test_the_queue_reads_its_reviews_without_a_parameter_per_submission(world):
-    """Which listed submissions this judge reviewed, and how many reviews each has, are read
-    by joining the listed submissions again: a list of their ids bound one parameter each,
-    and SQLite refuses more than 32,766 (an individual race's approved tab can list more)."""
+def test_the_queue_comes_in_pages_with_each_pages_reviews_read_in_bounded_statements(world):
+    """A page lists ``QUEUE_PAGE`` submissions, oldest first; which of them this judge
+    reviewed, and how many reviews each has, are read for that page's ids alone (one bound
+    parameter each, so never more than a page: SQLite refuses more than 32,766)."""
     event, j = world["event"], world["judge"]
     other = judge(event, "judge")
-    subs = []
-    for i in range(40):
+    subs = [world["early"], world["late"]]
+    for i in range(reviews.QUEUE_PAGE + 30):
         p = make_participant(event, world["team"], f"Peserta {i}")
         task = make_task(event, kind="creative", choices=None, answer=None, points=10)
-        subs.append(submission(attempt(task, p, at(event, 1)), p, at(event, 2 + i)))
+        subs.append(submission(attempt(task, p, at(event, 1)), p, at(event, 30 + i)))
     for i, sub in enumerate(subs):
         if i % 3 == 0:
-            review(sub, j, 5, at(event, 50))
+            review(sub, j, 5, at(event, 500))
         if i % 2 == 0:
-            review(sub, other, 5, at(event, 50))
+            review(sub, other, 5, at(event, 500))
     db.session.commit()
+    total = reviews.counts_by_status(event)["pending"]
+    assert total == len(subs) == reviews.QUEUE_PAGE + 32
     bound: list[int] = []
 
     def count(_conn, _cursor, statement, parameters, _context, _many):
@@ -212,11 +214,58 @@ def test_the_queue_reads_its_reviews_without_a_parameter_per_submission(world):
 
     sa_event.listen(db.engine, "before_cursor_execute", count)
     try:
-        entries = reviews.queue(event, j.id)
+        first = reviews.queue(event, j.id, page=1, total=total)
+        second = reviews.queue(event, j.id, page=2, total=total)
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", count)
-    by_id = {e.submission.id: e for e in entries}
-    for i, sub in enumerate(subs):
-        assert by_id[sub.id].reviewed_by_me == (i % 3 == 0), i
-        assert by_id[sub.id].reviews == (i % 3 == 0) + (i % 2 == 0), i
-    assert len(entries) == 42 and len(bound) == 2 and max(bound) <= 4, bound
+    entries = first.entries + second.entries
+    assert [e.submission.id for e in entries] == [s.id for s in subs]  # oldest first, once
+    assert len(first.entries) == reviews.QUEUE_PAGE and (first.pages, second.first) == (2, 101)
+    for i, entry in enumerate(entries):
+        assert entry.reviewed_by_me == (i % 3 == 0), i
+        assert entry.reviews == (i % 3 == 0) + (i % 2 == 0), i
+    assert len(bound) == 4 and max(bound) <= reviews.QUEUE_PAGE + 1, bound
+    with pytest.raises(reviews.NoSuchPage):
+        reviews.queue(event, j.id, page=3, total=total)
+
+
+def test_queue_page_tabs_counts_and_refused_page_numbers(client, world):
+    slug = world["event"].slug
+    log_in_organizer(client, world["judge"])
+    for i in range(reviews.QUEUE_PAGE):
+        p = make_participant(world["event"], world["team"], f"Peserta {i}")
+        task = make_task(world["event"], kind="creative", choices=None, answer=None, points=10)
+        submission(attempt(task, p, at(world["event"], 1)), p, at(world["event"], 30 + i))
+    db.session.commit()
+    page = client.get(f"/organize/e/{slug}/reviews").get_data(as_text=True)
+    assert "(102)" in page and "(0)" in page  # pending, approved...
+    assert (
+        "Halaman 1 dari 2" in page
+        and f'href="/organize/e/{slug}/reviews?status=pending&amp;page=2"' in page
+    )
+    second = client.get(f"/organize/e/{slug}/reviews?page=2").get_data(as_text=True)
+    assert '<ol class="queue" start="101">' in second and second.count('class="card"') == 2
+    for bad, status in (("x", 400), ("0", 400), ("3", 404)):
+        assert client.get(f"/organize/e/{slug}/reviews?page={bad}").status_code == status, bad
+    assert client.get(f"/organize/e/{slug}/reviews?status=approved").status_code == 200
+    assert client.get(f"/organize/e/{slug}/reviews?status=nope").status_code == 400
+
+
+def test_after_a_review_the_judge_goes_to_the_oldest_pending_one_they_have_not_reviewed(
+    client, world
+):
+    event, j = world["event"], world["judge"]
+    p = world["p"]
+    task = make_task(event, kind="creative", choices=None, answer=None, points=10)
+    # made last but sent first (a phone that queued it offline): oldest by time, not by id
+    oldest = submission(attempt(task, p, at(event, 1)), p, at(event, 2))
+    db.session.commit()
+    log_in_organizer(client, j)
+    base = f"/organize/e/{event.slug}/reviews"
+    # oldest (2), early (5) and late (20) are pending: judging late sends the judge to oldest
+    r = _post(client, world, world["late"], verdict="approve", points="10")
+    assert r.headers["Location"] == f"{base}/{oldest.id}"
+    r = _post(client, world, oldest, verdict="reject")
+    assert r.headers["Location"] == f"{base}/{world['early'].id}"
+    r = _post(client, world, world["early"], verdict="approve", points="5")
+    assert r.headers["Location"] == base  # nothing left: back to the queue
