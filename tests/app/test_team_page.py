@@ -150,3 +150,12 @@ def test_saving_returns_to_the_page_and_place_of_what_was_saved(client, app, rac
         pid = db.session.scalar(select(Participant.id).where(Participant.name == "Anggota Baru"))
     assert joined.headers["Location"].endswith(f"#p-{pid}")
     assert f'<li id="p-{pid}">' in client.get(joined.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_new_team_form_opens_when_refused_and_keeps_the_list(client, race):
+    assert '<details class="new-team">' in client.get(URL).get_data(as_text=True)
+    refused = client.post(URL, data={"name": "Panitia"})  # taken
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert '<details class="new-team" open>' in page and "already a team called" in page
+    assert len(PERSON.findall(page)) == 195  # the first page of the list, as a GET shows it
