@@ -14,8 +14,10 @@ from quizengine.models import Event, Role
 from quizengine.organize.access import event_view
 from quizengine.organize.correction_forms import FlagDecisionForm
 from quizengine.organize.labels import LABELS, label, local_date
+from quizengine.organize.paging import no_such_page, page_number
 from quizengine.organize.views import bp
 from quizengine.services import live, live_grid
+from quizengine.web import url_filler
 
 
 def _no_blind_judges(event: Event) -> None:
@@ -67,14 +69,23 @@ def live_dashboard(event: Event) -> str:
     them) for live.js to draw, with its tag, so the first poll brings no grid while it is
     the same: as a table of 25,000 cells the page was 2 MB and 0.4-0.7 s of a worker's time,
     and the script drew the grid anew at its first poll anyway. ``?part=lists`` leaves the
-    grid out: the script fetches the page so to refresh the flagged and refused check-ins."""
+    grid out: the script fetches the page so to refresh the flagged and refused check-ins.
+    ``?page=`` is the page of the grid's rows (``live_grid.GRID_ROWS`` a page)."""
     _no_blind_judges(event)
-    grid = None if request.args.get("part") == "lists" else live_grid.grid_tagged(event)
+    page = page_number()
+    grid, pages = None, 1
+    if request.args.get("part") != "lists":
+        grid, pages = live_grid.grid_page(event, page)
+        if page > pages:
+            no_such_page()
     return render_template(
         "organize/live.html",
         event=event,
         grid=_script_json(grid.text) if grid is not None else None,
         grid_tag=grid.tag if grid is not None else "",
+        grid_page=page,
+        grid_pages=pages,
+        page_href=url_filler("organize.live_dashboard", "page", 999999, slug=event.slug),
         clock=_clock(event),
         counts=live.counts(event),
         flagged=live.flagged(event),
@@ -97,9 +108,11 @@ def _script_json(text: str) -> Markup:
 def live_poll(event: Event) -> Response:
     """What changed since ``?after=<cursor>``: new feed items (and, when a row committed
     late, the recent ones around it again: the page drops keys it has shown), ``more`` when a
-    backlog is waiting, the counts, and the whole grid with its tag; ``grid`` is null when
-    ``?grid=`` names the tag of the grid the page shows and it has not changed."""
+    backlog is waiting, the counts, and the grid's page ``?page=`` (the last when the grid
+    has fewer) with its tag; ``grid`` is null when ``?grid=`` names the tag of the grid the
+    page shows and it has not changed."""
     _no_blind_judges(event)
+    number = page_number()
     try:
         page = live.feed(event, request.args.get("after"))
     except live.LiveError as exc:
@@ -114,7 +127,7 @@ def live_poll(event: Event) -> Response:
     # The grid comes as JSON text, serialised and tagged once per change: put it in as it is,
     # in front of the other keys, instead of parsing and serialising it again; none while the
     # page names its tag (most quiet polls).
-    tagged = live_grid.grid_tagged(event)
+    tagged, _pages = live_grid.grid_page(event, number)
     tag = tagged.tag
     grid = "null" if request.args.get("grid") == tag else tagged.text
     body = current_app.json.dumps(rest, separators=(",", ":"))

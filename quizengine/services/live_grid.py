@@ -20,8 +20,9 @@ checkpoint, only the columns it needs) and kept per process in layers:
   those make up the marks' difference (a late commit with a lower id does not: all are read);
 - each row's JSON text, with what it was made from: a poll after a change serialises only the
   rows that changed (the whole text is the same as one ``dumps`` of the payload);
-- the finished text under the version, the check-in mark and the checkpoints' ids, names and
-  codes.
+- the finished pieces (``GridText``: the head and the row texts, each page of rows put
+  together and tagged once) under the version, the check-in mark and the checkpoints' ids,
+  names and codes.
 
 Every layer keeps only the newest entry per event, reads its key before it computes (a value
 is never older than its key), and, except the row texts (reused only for equal inputs), none
@@ -99,6 +100,11 @@ from quizengine.services.newest import NewestCache, Tagged
 T = TypeVar("T")
 WROTE = "quizengine.live_grid.wrote"
 
+# Rows on a page of the grid (``LIVE_GRID_ROWS`` in the app's config): a team race's 500 teams
+# on one page, an individual race's 5,000 participants on ten. Whole, the latter was 250,000
+# cells, a poll of 1.5-2.5 MB and more than a browser tab can draw every few seconds.
+GRID_ROWS = 500
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -139,7 +145,7 @@ _SCORES = _Newest()
 _PAYLOADS = _Newest()
 _VISITS = _Newest()
 # Per event: each row's JSON text with what it was made from, under the checkpoints and their
-# task counts (``_payload_text``). A text is reused only for equal inputs, so it may be kept
+# task counts (``_payload``). A text is reused only for equal inputs, so it may be kept
 # from any state, committed or not.
 _ROW_TEXTS = NewestCache(slots=32)
 
@@ -371,21 +377,47 @@ _NOTHING: dict[int, list[int]] = {}
 _NONE: set[int] = set()
 
 
-def _payload_text(
+class GridText:
+    """The grid's JSON text in pieces, kept per change and shared by the polls: the head (the
+    checkpoints) and each row's text. A page of rows is put together and tagged once, when a
+    poll first asks for it: ``{"checkpoints", "owners", "page", "pages", "rows"}``."""
+
+    def __init__(self, head: str, rows: list[str]) -> None:
+        self.head = head
+        self.rows = rows
+        self._pages: dict[tuple[int, int], Tagged] = {}
+
+    def pages(self, size: int) -> int:
+        return max(1, -(-len(self.rows) // size))
+
+    def page(self, number: int, size: int) -> Tagged:
+        """Page ``number`` (1-based, at most ``pages(size)``) of ``size`` rows, tagged."""
+        found = self._pages.get((number, size))
+        if found is None:
+            part = ",".join(self.rows[(number - 1) * size : number * size])
+            middle = f'"owners":{len(self.rows)},"page":{number},"pages":{self.pages(size)}'
+            # keys in order, as the app's JSON provider sorts them
+            text = '{"checkpoints":' + self.head + "," + middle + ',"rows":[' + part + "]}"
+            found = self._pages[(number, size)] = Tagged.of(text)
+        return found
+
+
+def _payload(
     event: Event,
     checkpoints: tuple[tuple[int, str, str], ...],
     got: Scores,
     seen: dict[int, set[int]],
-) -> str:
-    """What ``live.js`` draws, as JSON text: the checkpoints (each with its number of tasks),
-    then per row its cells in their order, each ``[visited, tasks done, points]`` (visited
-    0 or 1), or ``0`` for a cell with nothing in it: not visited, nothing done, no points.
+) -> GridText:
+    """What ``live.js`` draws, as JSON text in pieces (``GridText``): the checkpoints (each
+    with its number of tasks), then per row its cells in their order, each ``[visited, tasks
+    done, points]`` (visited 0 or 1), or ``0`` for a cell with nothing in it: not visited,
+    nothing done, no points.
     Compact because a dashboard fetches it every 5 s: with one object per cell, 500 teams x
     50 checkpoints were 1.26 MB a poll, 900 MB an hour on an organizer's mobile data.
 
     Each row's text is kept with what it was made from, so after a change only the rows
-    that changed are serialised again (25,000 cells took 100 ms); the text is the same as one
-    ``dumps`` of the whole payload."""
+    that changed are serialised again (25,000 cells took 100 ms); a page's text is the same as
+    one ``dumps`` of its payload."""
     dumps = current_app.json.dumps
     texts: dict[int, tuple[Any, ...]] | None = _ROW_TEXTS.get(event.id, checkpoints)
     if texts is None:
@@ -420,7 +452,7 @@ def _payload_text(
         ],
         separators=(",", ":"),
     )
-    return '{"checkpoints":' + head + ',"rows":[' + ",".join(parts) + "]}"
+    return GridText(head, parts)
 
 
 def _visits(
@@ -493,14 +525,20 @@ def _visit_owner(
 
 
 def grid_json(event: Event) -> str:
-    """The grid as the poll sends it (``live.js`` draws it), as JSON text."""
-    return grid_tagged(event).text
+    """The grid's first page as the poll sends it (``live.js`` draws it), as JSON text."""
+    return grid_page(event, 1)[0].text
 
 
 def grid_tagged(event: Event) -> Tagged:
-    """The grid's JSON text with its tag: serialising 25,000 cells costs more than finding
-    them in the cache, so the text is what is kept (and tagged once), shared between polls
-    while the score version, the check-in mark and the checkpoints hold."""
+    """The grid's first page with its tag (``grid_page``)."""
+    return grid_page(event, 1)[0]
+
+
+def grid_page(event: Event, page: int) -> tuple[Tagged, int]:
+    """Page ``page`` of the grid (the last when there are fewer), tagged, and the number of
+    pages. Serialising 25,000 cells costs more than finding them in the cache, so the pieces
+    are what is kept (``GridText``, each page tagged once), shared between polls while the
+    score version, the check-in mark and the checkpoints hold."""
     checkpoints = tuple(
         (cp_id, name, code)
         for cp_id, name, code in db.session.execute(
@@ -513,9 +551,12 @@ def grid_tagged(event: Event) -> Tagged:
     mark = checkin_mark(event)
     key = (version, mark, checkpoints)
 
-    def build() -> Tagged:
+    def build() -> GridText:
         got = scores(event, version)
         seen = _visits(event, version, mark, got.team_of)
-        return Tagged.of(_payload_text(event, checkpoints, got, seen))
+        return _payload(event, checkpoints, got, seen)
 
-    return _PAYLOADS.get(event.id, key, build)
+    text: GridText = _PAYLOADS.get(event.id, key, build)
+    size = int(current_app.config.get("LIVE_GRID_ROWS", GRID_ROWS))
+    pages = text.pages(size)
+    return text.page(min(max(page, 1), pages), size), pages

@@ -11,6 +11,8 @@
   var words = JSON.parse(root.getAttribute("data-words") || "{}");
   var cursor = "";
   var gridTag = "";
+  // The page of the grid's rows this page shows (an individual race's 5,000 rows come in pages).
+  var gridPage = root.getAttribute("data-grid-page") || "1";
   // Keys already shown. The server sends a slice of recent rows again when a row in it
   // committed late (services/live_cursor.py); the rows shown before are dropped here.
   var seen = {};
@@ -229,6 +231,7 @@
     var query = [];
     if (cursor) { query.push("after=" + encodeURIComponent(cursor)); }
     if (gridTag) { query.push("grid=" + encodeURIComponent(gridTag)); }
+    if (gridPage !== "1") { query.push("page=" + encodeURIComponent(gridPage)); }
     fetch(url + (query.length ? "?" + query.join("&") : ""), {
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
