@@ -1,5 +1,5 @@
-"""Page numbers of the organizer's long lists (the team page, the review queue): read from
-``?page=``, with the refusals in the request's language."""
+"""Page numbers of the organizer's long lists (the team page, the review queue, the live
+dashboard's grid): read from ``?page=``, with the refusals in the request's language."""
 
 from __future__ import annotations
 

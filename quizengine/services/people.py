@@ -218,18 +218,6 @@ def preload_teams(event: Event) -> None:
     ).all()
 
 
-def without_team(event: Event) -> list[Participant]:
-    """The event's participants in no team, in the order they were added. (The team page
-    filtered ``event.participants`` in its template: all 5,000 of them loaded for a few.)"""
-    return list(
-        db.session.scalars(
-            select(Participant)
-            .where(Participant.event_id == event.id, Participant.team_id.is_(None))
-            .order_by(Participant.id)
-        )
-    )
-
-
 def _loose(name: str) -> str:
     return " ".join(name.split()).casefold()
 
