@@ -93,12 +93,15 @@ _ROW_HTML = (
 
 
 class TaskRow(NamedTuple):
-    """One line of the list: its task's checkpoint (None: a task that needs no place), and
-    its ``<li>``, which is the row in a template (``__html__``). The tone in the state's class
-    is "" (nothing done yet), "run", "ok", "bad" or "wait"."""
+    """One line of the list: its task's checkpoint (None: a task that needs no place), its
+    ``<li>``, which is the row in a template (``__html__``), and whether it is still to do
+    (not started, running, or a creative answer the judges did not accept: it may be sent
+    again). The tone in the state's class is "" (nothing done yet), "run", "ok", "bad" or
+    "wait"."""
 
     checkpoint_id: int | None
     html: str
+    to_do: bool
 
     def __html__(self) -> str:
         return self.html
@@ -158,7 +161,7 @@ def task_list(
             tone=f" {tone}" if tone else "",
             state=labels_html[key] % {"points": fill} if fill is not None else labels_html[key],
         )
-        out.append(TaskRow(cp_id, html))
+        out.append(TaskRow(cp_id, html, key in _TO_DO))
     return out
 
 
@@ -218,6 +221,10 @@ def _state(
         return "scored", "ok", points
     return "wrong", "bad", None
 
+
+# The states of a task still to do; any other is done (scored, wrong, late, time up, judged
+# or waiting for the judges).
+_TO_DO = frozenset({"points", "running", "rejected"})
 
 # The latest submission's status -> its tone; any other status reads as "waiting".
 _REVIEW_TONES = {"pending": "wait", "approved": "ok", "rejected": "bad", "disqualified": "bad"}

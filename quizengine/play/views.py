@@ -164,8 +164,10 @@ def home() -> ResponseReturnValue:
     visited = visited_checkpoints(participant)
     visited_ids = {cp.id for cp in visited}
     rows = task_list(participant, now, open_at=visited_ids)
-    open_tasks = TaskRows([t for t in rows if t.checkpoint_id in visited_ids])
-    free_tasks = TaskRows([t for t in rows if t.checkpoint_id is None])
+    # What is still to do first; what is done folded below it (by the end of the day most
+    # of up to 300 rows, a long scroll on a phone).
+    at_checkpoints = [t for t in rows if t.checkpoint_id in visited_ids]
+    anywhere = [t for t in rows if t.checkpoint_id is None]
     checkpoints = _visited_links(visited)
     team_name = None
     if participant.team_id is not None:  # one column, not the team's object (a lazy load)
@@ -182,8 +184,10 @@ def home() -> ResponseReturnValue:
         remaining_ms=ms_left(event.ends_at, now),
         window=window_problem(event, now),
         visited=checkpoints,
-        open_tasks=open_tasks,
-        free_tasks=free_tasks,
+        open_tasks=TaskRows([t for t in at_checkpoints if t.to_do]),
+        open_done=TaskRows([t for t in at_checkpoints if not t.to_do]),
+        free_tasks=TaskRows([t for t in anywhere if t.to_do]),
+        free_done=TaskRows([t for t in anywhere if not t.to_do]),
     )
 
 

@@ -236,3 +236,47 @@ def test_home_links_each_visited_checkpoint_to_its_page(w: Any, client: Any) -> 
     with time_machine.travel(T0, tick=False):
         page = client.get("/home").get_data(as_text=True)
     assert f'<a class="task-link" href="/c/{w.cp.code}">{w.cp.name}</a>' in page
+
+
+def _home_lists(page: str) -> list[tuple[list[int], list[int]]]:
+    """Per list of the home page (at the checkpoints, anywhere): the task ids still to do,
+    then those done, folded below them."""
+    at_checkpoints = page[page.index("Tasks at your checkpoints") : page.index("anywhere")]
+    anywhere = page[page.index("anywhere") : page.index('class="logout"')]
+    lists = []
+    for part in (at_checkpoints, anywhere):
+        to_do, _, done = part.partition('<details class="done-tasks">')
+        lists.append((list(states(to_do)), list(states(done))))
+    return lists
+
+
+def test_home_lists_what_is_still_to_do_first_and_folds_what_is_done(w: Any, client: Any) -> None:
+    order = list(states(get(client, f"/c/{w.cp.code}", T0)))  # the tasks' order
+    for task in (w.question, w.wrong, w.late, w.free, w.creative):
+        assert post(client, f"/t/{task.id}/start", T0).status_code == 200
+    post(
+        client,
+        f"/t/{w.free.id}/answer",
+        T0 + timedelta(seconds=6),
+        answer="balai kota",
+        key="k" * 8,
+    )
+    post(client, f"/t/{w.wrong.id}/answer", T0 + timedelta(seconds=10), answer="1946", key="k" * 8)
+    photo = {"photos": (io.BytesIO(jpeg_bytes()), "p.jpg"), "key": "sub-key-0001"}
+    with time_machine.travel(T0 + timedelta(seconds=20), tick=False):
+        assert (
+            client.post(f"/t/{w.creative.id}/submit", data=photo, headers=JSON).status_code == 200
+        )
+    page = get(client, "/home", T0 + timedelta(seconds=30))
+    (to_do, done), (free_to_do, free_done) = _home_lists(page)
+    assert to_do == [t for t in order if t in (w.question.id, w.late.id)]  # running
+    assert done == [t for t in order if t in (w.wrong.id, w.creative.id)]
+    assert (free_to_do, free_done) == ([], [w.free.id])
+    assert "Done (2)" in page and "Done (1)" in page and "All done here." in page
+    sub = db.session.scalars(select(Submission)).one()
+    sub.status = "rejected"  # it may be sent again: to do once more
+    db.session.commit()
+    (to_do, done), _anywhere = _home_lists(get(client, "/home", T0 + timedelta(seconds=30)))
+    assert w.creative.id in to_do and done == [w.wrong.id]
+    indonesian = get(client, "/home?lang=id", T0 + timedelta(seconds=30))
+    assert "Selesai (1)" in indonesian and "Semua sudah selesai di sini." in indonesian
