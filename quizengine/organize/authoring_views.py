@@ -34,7 +34,7 @@ from quizengine.organize.forms import (
     TaskForm,
     TeamForm,
 )
-from quizengine.organize.paging import no_such_page, page_number
+from quizengine.organize.paging import no_such_page, page_links, page_number
 from quizengine.organize.views import bp
 from quizengine.services import (
     authoring,
@@ -47,6 +47,7 @@ from quizengine.services import (
 from quizengine.services import event_settings as settings_service
 from quizengine.services import events as event_service
 from quizengine.services import tasks as task_service
+from quizengine.services.pages import NoSuchPage
 from quizengine.web import url_filler
 
 ORGANIZER, JUDGE = Role.ORGANIZER.value, Role.JUDGE.value
@@ -170,7 +171,7 @@ def teams(event: Event) -> Page:
     query = request.args.get("q", "")
     try:
         listed = roster.roster(event, query=query, page=page_number())
-    except roster.NoSuchPage:
+    except NoSuchPage:
         no_such_page()
     return _form_page(
         "organize/teams.html",
@@ -181,9 +182,7 @@ def teams(event: Event) -> Page:
         # url_for once, not once per row.
         team_href=url_filler("organize.team_edit", "team_id", slug=event.slug),
         participant_href=url_filler("organize.participant_edit", "pid", slug=event.slug),
-        page_href=url_filler(
-            "organize.teams", "page", 999999, slug=event.slug, q=listed.query or None
-        ),
+        page_href=page_links("organize.teams", slug=event.slug, q=listed.query or None),
     )
 
 

@@ -14,10 +14,9 @@ from quizengine.models import Event, Role
 from quizengine.organize.access import event_view
 from quizengine.organize.correction_forms import FlagDecisionForm
 from quizengine.organize.labels import LABELS, label, local_date
-from quizengine.organize.paging import no_such_page, page_number
+from quizengine.organize.paging import no_such_page, page_links, page_number
 from quizengine.organize.views import bp
 from quizengine.services import live, live_grid
-from quizengine.web import url_filler
 
 
 def _no_blind_judges(event: Event) -> None:
@@ -85,7 +84,7 @@ def live_dashboard(event: Event) -> str:
         grid_tag=grid.tag if grid is not None else "",
         grid_page=page,
         grid_pages=pages,
-        page_href=url_filler("organize.live_dashboard", "page", 999999, slug=event.slug),
+        page_href=page_links("organize.live_dashboard", slug=event.slug),
         clock=_clock(event),
         counts=live.counts(event),
         flagged=live.flagged(event),

@@ -11,11 +11,11 @@ from checkpoints.timeutil import utc_now
 from quizengine.extensions import db
 from quizengine.models import Event, Role, Submission, SubmissionStatus, Task
 from quizengine.organize.access import actor, event_view
-from quizengine.organize.paging import no_such_page, page_number
+from quizengine.organize.paging import no_such_page, page_links, page_number
 from quizengine.organize.review_forms import ReviewForm
 from quizengine.organize.views import bp
 from quizengine.services import reviews
-from quizengine.web import url_filler
+from quizengine.services.pages import NoSuchPage
 
 
 @bp.get("/e/<slug>/reviews")
@@ -29,7 +29,7 @@ def review_queue(event: Event) -> str:
         )
     except reviews.ReviewError:
         abort(400, description=_("Unknown status."))
-    except reviews.NoSuchPage:
+    except NoSuchPage:
         no_such_page()
     return render_template(
         "organize/reviews.html",
@@ -39,9 +39,7 @@ def review_queue(event: Event) -> str:
         counts=counts,
         pending=counts[SubmissionStatus.PENDING.value],
         blind=event.blind_judging,
-        page_href=url_filler(
-            "organize.review_queue", "page", 999999, slug=event.slug, status=status
-        ),
+        page_href=page_links("organize.review_queue", slug=event.slug, status=status),
     )
 
 

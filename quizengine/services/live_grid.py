@@ -96,6 +96,7 @@ from quizengine.models import Attempt, CheckIn, Checkpoint, Event, Participant, 
 from quizengine.services import score_version
 from quizengine.services.leaderboard import MAX_TOUCHED, scored_items, touched_since
 from quizengine.services.newest import NewestCache, Tagged
+from quizengine.services.pages import page_count
 
 T = TypeVar("T")
 WROTE = "quizengine.live_grid.wrote"
@@ -388,7 +389,7 @@ class GridText:
         self._pages: dict[tuple[int, int], Tagged] = {}
 
     def pages(self, size: int) -> int:
-        return max(1, -(-len(self.rows) // size))
+        return page_count(len(self.rows), size)
 
     def page(self, number: int, size: int) -> Tagged:
         """Page ``number`` (1-based, at most ``pages(size)``) of ``size`` rows, tagged."""

@@ -28,6 +28,7 @@ from quizengine.models import (
     Task,
 )
 from quizengine.services import audit
+from quizengine.services.pages import NoSuchPage, page_count
 
 VERDICTS = ("approve", "reject")
 MAX_COMMENT = 2000
@@ -75,10 +76,6 @@ class QueuePage:
         return (self.page - 1) * QUEUE_PAGE + 1
 
 
-class NoSuchPage(LookupError):
-    """A page number past the queue's last page."""
-
-
 def counts_by_status(event: Event) -> dict[str, int]:
     """How many of the event's submissions have each status (0 for none), for the tabs."""
     found = dict(
@@ -100,7 +97,7 @@ def queue(
     ``NoSuchPage`` past the last page (page 1 always exists)."""
     if status not in {s.value for s in SubmissionStatus}:
         raise ReviewError(_("unknown status"))
-    pages = max(1, -(-total // QUEUE_PAGE))
+    pages = page_count(total, QUEUE_PAGE)
     if not 1 <= page <= pages:
         raise NoSuchPage(page)
     rows = db.session.execute(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from quizengine.extensions import db
 from quizengine.models import Event, Participant, Team
+from quizengine.services.pages import NoSuchPage
 
 # Names on a page: a few screens on a phone, about 50 kB with the personal links.
 PAGE_ROWS = 200
@@ -41,10 +42,6 @@ class Roster:
     teams: int  # teams shown on all pages (all of them, or the ones the search finds)
     participants: int  # participants shown on all pages
     query: str
-
-
-class NoSuchPage(LookupError):
-    """A page number past the last page."""
 
 
 def _found(query: str, *texts: str) -> bool:

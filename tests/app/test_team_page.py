@@ -115,7 +115,7 @@ def test_search_results_are_paged_and_keep_the_search(client, race):
     )
     assert sum(len(PERSON.findall(p)) for p in pages) == 2 * PAGE_ROWS + 50
     # the language switch keeps the search and the page (a bare ?lang= dropped them)
-    assert 'href="?q=panitia&amp;page=2&amp;lang=id"' in pages[1]
+    assert 'href="?page=2&amp;q=panitia&amp;lang=id"' in pages[1]
 
 
 @pytest.mark.parametrize(("page", "status"), [("abc", 400), ("0", 400), ("-1", 400), ("99", 404)])
@@ -159,3 +159,14 @@ def test_the_new_team_form_opens_when_refused_and_keeps_the_list(client, race):
     assert refused.status_code == 422
     assert '<details class="new-team" open>' in page and "already a team called" in page
     assert len(PERSON.findall(page)) == 195  # the first page of the list, as a GET shows it
+
+
+def test_page_links_keep_a_search_of_any_text(client, race):
+    """The page links were made by putting the page number in place of a placeholder number
+    in one URL: a search for that number had it replaced too ("?q=2&page=2")."""
+    renamed = client.post(f"/organize/e/kota/teams/{race['big']}", data={"name": "Panitia 999999"})
+    assert renamed.status_code == 302
+    pages = _walk(client, URL + "?q=999999")
+    assert len(pages) == 3  # the big team's 450 members
+    links = [m for p in pages for m in re.findall(r'rel="(?:next|prev)" href="([^"]+)"', p)]
+    assert links and all("q=999999" in link for link in links), links
