@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from checkpoints.eventfile import dump_event_file
@@ -155,10 +154,6 @@ def _to_roster(event: Event, team_id: int | None, participant_id: int | None = N
     )
 
 
-def _id_named(model: type[Team] | type[Participant], event: Event, name: str) -> int | None:
-    return db.session.scalar(select(model.id).where(model.event_id == event.id, model.name == name))
-
-
 @bp.route("/e/<slug>/teams", methods=["GET", "POST"])
 @access.event_view(ORGANIZER)
 def teams(event: Event) -> Page:
@@ -167,7 +162,7 @@ def teams(event: Event) -> Page:
         name = form.name.data.strip()
         if _saved(form, people.create_team, event, name):
             flash(_("Team added."), "success")
-            return _to_roster(event, _id_named(Team, event, name))
+            return _to_roster(event, people.one_named(event, Team, name))
     query = request.args.get("q", "")
     try:
         listed = roster.roster(event, query=query, page=page_number())
@@ -225,7 +220,7 @@ def participant_new(event: Event) -> Page:
         _team_or_none(event, form.team.data),
     ):
         flash(_("Participant added."), "success")
-        pid = _id_named(Participant, event, form.name.data.strip())
+        pid = people.one_named(event, Participant, form.name.data)
         return _to_roster(event, form.team.data or None, pid)
     return _form_page("organize/participant_form.html", form, event=event, participant=None)
 
