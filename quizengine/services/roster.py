@@ -49,6 +49,7 @@ def _found(query: str, *texts: str) -> bool:
 
 
 Group = tuple[Any | None, list[int]]  # a team row (None: no team) and its members' ids
+Part = tuple[Any | None, list[int], int, int]  # a group's ids on one page: team, ids, size, first
 
 
 def _groups(event: Event, query: str) -> list[Group]:
@@ -82,11 +83,11 @@ def _groups(event: Event, query: str) -> list[Group]:
     return groups
 
 
-def _paged(groups: list[Group]) -> list[list[tuple[Any | None, list[int], int, int]]]:
+def _paged(groups: list[Group]) -> list[list[Part]]:
     """The parts of teams on each page, as (team, ids, size, first): whole teams while they
     fit in ``PAGE_ROWS`` names (a team with no members takes one row), a team longer than a
     page cut into pages of its own."""
-    pages: list[list[tuple[Any | None, list[int], int, int]]] = [[]]
+    pages: list[list[Part]] = [[]]
     rows = 0
     for team, ids in groups:
         for first in range(0, max(len(ids), 1), PAGE_ROWS):
@@ -103,8 +104,8 @@ def _paged(groups: list[Group]) -> list[list[tuple[Any | None, list[int], int, i
 def roster(event: Event, *, query: str = "", page: int = 1) -> Roster:
     """Page ``page`` of the list; ``NoSuchPage`` past the last (page 1 always exists, empty
     when the search finds no one)."""
-    wanted = " ".join(query.split()).casefold()
-    groups = _groups(event, wanted)
+    tidy = " ".join(query.split())
+    groups = _groups(event, tidy.casefold())
     pages = _paged(groups)
     if not 1 <= page <= len(pages):
         raise NoSuchPage(page)
@@ -127,7 +128,7 @@ def roster(event: Event, *, query: str = "", page: int = 1) -> Roster:
         pages=len(pages),
         teams=sum(1 for team, _ids in groups if team is not None),
         participants=sum(len(ids) for _team, ids in groups),
-        query=" ".join(query.split()),
+        query=tidy,
     )
 
 
