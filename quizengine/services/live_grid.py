@@ -530,11 +530,6 @@ def grid_json(event: Event) -> str:
     return grid_page(event, 1)[0].text
 
 
-def grid_tagged(event: Event) -> Tagged:
-    """The grid's first page with its tag (``grid_page``)."""
-    return grid_page(event, 1)[0]
-
-
 def grid_page(event: Event, page: int) -> tuple[Tagged, int]:
     """Page ``page`` of the grid (the last when there are fewer), tagged, and the number of
     pages. Serialising 25,000 cells costs more than finding them in the cache, so the pieces
